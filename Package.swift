@@ -1,0 +1,41 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// One settings array for every target, as swift-nio does.
+let strict: [SwiftSetting] = [
+  .enableUpcomingFeature("ExistentialAny"),
+  .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+  name: "Avocet",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "avocet", targets: ["avocet"]),
+    .library(name: "Columnar", targets: ["Columnar"]),
+    .library(name: "Codecs", targets: ["Codecs"]),
+    .library(name: "Parquet", targets: ["Parquet"]),
+    .library(name: "AvocetCLI", targets: ["AvocetCLI"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+  ],
+  targets: [
+    .target(name: "Columnar", swiftSettings: strict),
+    .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+    .target(name: "Codecs", dependencies: ["CZlib"], swiftSettings: strict),
+    .target(name: "Parquet", dependencies: ["Columnar", "Codecs"], swiftSettings: strict),
+    .target(
+      name: "AvocetCLI",
+      dependencies: [
+        "Columnar", "Parquet",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: strict),
+    .executableTarget(name: "avocet", dependencies: ["AvocetCLI"], swiftSettings: strict),
+    .testTarget(name: "ColumnarTests", dependencies: ["Columnar"], swiftSettings: strict),
+    .testTarget(name: "CodecsTests", dependencies: ["Codecs"], swiftSettings: strict),
+    .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Columnar"], swiftSettings: strict),
+    .testTarget(name: "CLITests", dependencies: ["AvocetCLI", "Parquet", "Columnar"], swiftSettings: strict),
+  ]
+)
