@@ -14,6 +14,7 @@ let package = Package(
     .executable(name: "avocet", targets: ["avocet"]),
     .library(name: "Columnar", targets: ["Columnar"]),
     .library(name: "Codecs", targets: ["Codecs"]),
+    .library(name: "Storage", targets: ["Storage"]),
     .library(name: "Parquet", targets: ["Parquet"]),
     .library(name: "AvocetCLI", targets: ["AvocetCLI"]),
   ],
@@ -22,20 +23,21 @@ let package = Package(
   ],
   targets: [
     .target(name: "Columnar", swiftSettings: strict),
+    .target(name: "Storage", swiftSettings: strict),
     .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
     .target(name: "Codecs", dependencies: ["CZlib"], swiftSettings: strict),
-    .target(name: "Parquet", dependencies: ["Columnar", "Codecs"], swiftSettings: strict),
+    .target(name: "Parquet", dependencies: ["Columnar", "Codecs", "Storage"], swiftSettings: strict),
     .target(
       name: "AvocetCLI",
       dependencies: [
-        "Columnar", "Parquet",
+        "Columnar", "Parquet", "Storage",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict),
     .executableTarget(name: "avocet", dependencies: ["AvocetCLI"], swiftSettings: strict),
     .testTarget(name: "ColumnarTests", dependencies: ["Columnar"], swiftSettings: strict),
     .testTarget(name: "CodecsTests", dependencies: ["Codecs"], swiftSettings: strict),
-    .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Columnar"], swiftSettings: strict),
+    .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Columnar", "Storage"], swiftSettings: strict),
     .testTarget(name: "CLITests", dependencies: ["AvocetCLI", "Parquet", "Columnar"], swiftSettings: strict),
   ]
 )

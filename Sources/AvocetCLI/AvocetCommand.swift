@@ -1,0 +1,11 @@
+public import ArgumentParser
+
+/// The root of the `avocet` command line.
+public struct AvocetCommand: AsyncParsableCommand {
+  public static let configuration = CommandConfiguration(
+    commandName: "avocet",
+    abstract: "Security logs in open Delta Lake tables, queried with SQL.",
+    subcommands: [])
+
+  public init() {}
+}

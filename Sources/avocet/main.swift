@@ -1,0 +1,3 @@
+import AvocetCLI
+
+await AvocetCommand.main()
