@@ -36,8 +36,11 @@ let package = Package(
       swiftSettings: strict),
     .executableTarget(name: "avocet", dependencies: ["AvocetCLI"], swiftSettings: strict),
     .testTarget(name: "ColumnarTests", dependencies: ["Columnar"], swiftSettings: strict),
-    .testTarget(name: "CodecsTests", dependencies: ["Codecs"], swiftSettings: strict),
-    .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Columnar", "Storage"], swiftSettings: strict),
+    .testTarget(
+      name: "CodecsTests", dependencies: ["Codecs"], exclude: ["Fixtures"], swiftSettings: strict),
+    .testTarget(
+      name: "ParquetTests", dependencies: ["Parquet", "Columnar", "Storage"], exclude: ["Fixtures"],
+      swiftSettings: strict),
     .testTarget(name: "CLITests", dependencies: ["AvocetCLI", "Parquet", "Columnar"], swiftSettings: strict),
   ]
 )

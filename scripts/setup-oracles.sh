@@ -25,7 +25,11 @@ vpy="$venv/bin/python"
 log="${TMPDIR:-/tmp}/avocet-setup-oracles.$$.log"
 
 fail() {
-  echo "setup-oracles: FAILED: $* (log: $log)" >&2
+  if [ -s "$log" ]; then
+    echo "setup-oracles: FAILED: $* (log: $log)" >&2
+  else
+    echo "setup-oracles: FAILED: $*" >&2
+  fi
   exit 1
 }
 

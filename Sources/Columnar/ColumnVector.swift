@@ -5,6 +5,7 @@
 /// | null | `.none` |
 /// | boolean | `.boolean` |
 /// | int8 … uint64, float32, float64 | the case of the same width |
+/// | float16 | `.uint16` (bit pattern) |
 /// | date | `.int32` (days) |
 /// | time, timestamp | `.int64` (count of the unit) |
 /// | decimal | `.int128` (unscaled value) |
@@ -81,7 +82,7 @@ public struct ColumnVector: Sendable {
     case .int32, .date: storage = .int32(Array(repeating: 0, count: count))
     case .int64, .time, .timestamp: storage = .int64(Array(repeating: 0, count: count))
     case .uint8: storage = .uint8(Array(repeating: 0, count: count))
-    case .uint16: storage = .uint16(Array(repeating: 0, count: count))
+    case .uint16, .float16: storage = .uint16(Array(repeating: 0, count: count))
     case .uint32: storage = .uint32(Array(repeating: 0, count: count))
     case .uint64: storage = .uint64(Array(repeating: 0, count: count))
     case .float32: storage = .float32(Array(repeating: 0, count: count))

@@ -23,6 +23,8 @@ public indirect enum DataType: Sendable, Hashable {
   case boolean
   case int8, int16, int32, int64
   case uint8, uint16, uint32, uint64
+  /// IEEE half precision, stored as its 16-bit pattern (`.uint16` storage).
+  case float16
   case float32, float64
   /// A fixed-point number with `precision` significant digits (1...38), `scale` of them after the point.
   case decimal(precision: Int, scale: Int)

@@ -62,7 +62,14 @@ public enum ValueRenderer {
       default: appendInteger(values[row], to: &out)
       }
     case .uint8(let values): out.append(contentsOf: Array(String(values[row]).utf8))
-    case .uint16(let values): out.append(contentsOf: Array(String(values[row]).utf8))
+    case .uint16(let values):
+      if case .float16 = column.type {
+        let half = Float16(bitPattern: values[row])
+        let text = half.isFinite ? half.description : ValueFormatting.floatText(Float(half))
+        appendFloat(text, quote: quote, to: &out)
+      } else {
+        out.append(contentsOf: Array(String(values[row]).utf8))
+      }
     case .uint32(let values): out.append(contentsOf: Array(String(values[row]).utf8))
     case .uint64(let values): out.append(contentsOf: Array(String(values[row]).utf8))
     case .float32(let values): appendFloat(ValueFormatting.floatText(values[row]), quote: quote, to: &out)

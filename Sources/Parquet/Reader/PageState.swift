@@ -1,0 +1,162 @@
+import Columnar
+
+/// What a column chunk reader has gathered so far: levels, the dictionary, and the values.
+///
+/// Byte-array chunks whose data pages are all dictionary-encoded stay dictionary-encoded (the
+/// indices are kept and the dictionary becomes a vector of its own); the first plain page
+/// materialises what came before, as writers fall back to plain when a dictionary grows too big.
+struct PageState {
+  let leaf: ColumnDescriptor
+  let expectedValues: Int
+  private(set) var levelCount = 0
+  private var definition: [Int32] = []
+  private var repetition: [Int32] = []
+  private var dictionary: DenseValues?
+  private var values: DenseValues
+  private var dictionaryIndices: [Int32]?
+
+  init(leaf: ColumnDescriptor, expectedValues: Int) {
+    self.leaf = leaf
+    self.expectedValues = expectedValues
+    self.values = .empty(leaf.physicalType)
+    let keepsDictionary = leaf.conversion == .bytes
+    self.dictionaryIndices = keepsDictionary ? [] : nil
+    if leaf.maxDefinitionLevel > 0 { definition.reserveCapacity(expectedValues) }
+    if leaf.maxRepetitionLevel > 0 { repetition.reserveCapacity(expectedValues) }
+  }
+
+  mutating func readPage(_ header: PageHeader, body: UnsafeRawBufferPointer, codec: CompressionCodec)
+    throws(ParquetError)
+  {
+    switch header.type {
+    case .dictionaryPage:
+      guard let dictionaryHeader = header.dictionaryPageHeader else {
+        throw ParquetError(.corrupt, "dictionary page without its header")
+      }
+      guard dictionary == nil else { throw ParquetError(.corrupt, "a second dictionary page") }
+      let count = Int(dictionaryHeader.numValues)
+      guard count >= 0 else { throw ParquetError(.corrupt, "dictionary of \(count) values") }
+      let page = try PageCompression.decompress(
+        body, codec: codec, uncompressedSize: Int(header.uncompressedPageSize))
+      var decoded = DenseValues.empty(leaf.physicalType)
+      try page.withUnsafeBytes { (bytes) throws(ParquetError) in
+        _ = try ValueDecoding.decode(
+          encoding: .plain, physical: leaf.physicalType, typeLength: leaf.typeLength, count: count, bytes: bytes,
+          into: &decoded)
+      }
+      dictionary = decoded
+    case .dataPage:
+      guard let dataHeader = header.dataPageHeader else { throw ParquetError(.corrupt, "data page without its header") }
+      let count = try pageValueCount(dataHeader.numValues)
+      let page = try PageCompression.decompress(
+        body, codec: codec, uncompressedSize: Int(header.uncompressedPageSize))
+      try page.withUnsafeBytes { (bytes) throws(ParquetError) in
+        var position = 0
+        if leaf.maxRepetitionLevel > 0 {
+          position += try LevelDecoding.decodeV1(
+            bytes, from: position, encoding: dataHeader.repetitionLevelEncoding, maxLevel: leaf.maxRepetitionLevel,
+            count: count, into: &repetition, what: "repetition")
+        }
+        if leaf.maxDefinitionLevel > 0 {
+          position += try LevelDecoding.decodeV1(
+            bytes, from: position, encoding: dataHeader.definitionLevelEncoding, maxLevel: leaf.maxDefinitionLevel,
+            count: count, into: &definition, what: "definition")
+        }
+        try readValues(
+          encoding: dataHeader.encoding, count: count, bytes: UnsafeRawBufferPointer(rebasing: bytes[position...]))
+      }
+    case .dataPageV2:
+      guard let dataHeader = header.dataPageHeaderV2 else {
+        throw ParquetError(.corrupt, "data page v2 without its header")
+      }
+      let count = try pageValueCount(dataHeader.numValues)
+      let repetitionLength = Int(dataHeader.repetitionLevelsByteLength)
+      let definitionLength = Int(dataHeader.definitionLevelsByteLength)
+      guard repetitionLength >= 0, definitionLength >= 0, repetitionLength + definitionLength <= body.count else {
+        throw ParquetError(
+          .corrupt, "level lengths \(repetitionLength)+\(definitionLength) exceed the page's \(body.count) bytes")
+      }
+      if leaf.maxRepetitionLevel > 0 {
+        try LevelDecoding.decodeRLE(
+          UnsafeRawBufferPointer(rebasing: body[0..<repetitionLength]), maxLevel: leaf.maxRepetitionLevel,
+          count: count, into: &repetition, what: "repetition")
+      }
+      if leaf.maxDefinitionLevel > 0 {
+        try LevelDecoding.decodeRLE(
+          UnsafeRawBufferPointer(rebasing: body[repetitionLength..<(repetitionLength + definitionLength)]),
+          maxLevel: leaf.maxDefinitionLevel, count: count, into: &definition, what: "definition")
+      }
+      let valueBytes = UnsafeRawBufferPointer(rebasing: body[(repetitionLength + definitionLength)...])
+      let uncompressedValues = Int(header.uncompressedPageSize) - repetitionLength - definitionLength
+      if dataHeader.isCompressed ?? true, codec != .uncompressed {
+        let page = try PageCompression.decompress(valueBytes, codec: codec, uncompressedSize: uncompressedValues)
+        try page.withUnsafeBytes { (bytes) throws(ParquetError) in
+          try readValues(encoding: dataHeader.encoding, count: count, bytes: bytes)
+        }
+      } else {
+        try readValues(encoding: dataHeader.encoding, count: count, bytes: valueBytes)
+      }
+    default:
+      break  // index pages and page types from later format versions carry no values we need
+    }
+  }
+
+  private func pageValueCount(_ declared: Int32) throws(ParquetError) -> Int {
+    let count = Int(declared)
+    guard count >= 0, count <= expectedValues - levelCount else {
+      throw ParquetError(
+        .corrupt, "page holds \(count) values but only \(expectedValues - levelCount) of the chunk's remain")
+    }
+    return count
+  }
+
+  /// Decodes the values of a data page whose levels (if any) were just appended.
+  private mutating func readValues(encoding: Encoding, count: Int, bytes: UnsafeRawBufferPointer)
+    throws(ParquetError)
+  {
+    var present = count
+    if leaf.maxDefinitionLevel > 0 {
+      let maxLevel = Int32(leaf.maxDefinitionLevel)
+      present = 0
+      for level in definition[(definition.count - count)...] where level == maxLevel { present += 1 }
+    }
+    levelCount += count
+    if case .null = leaf.type { return }
+    switch encoding {
+    case .plainDictionary, .rleDictionary:
+      guard let dictionary else { throw ParquetError(.corrupt, "dictionary-encoded page before any dictionary page") }
+      let indices = try ValueDecoding.decodeDictionaryIndices(bytes, count: present, dictionaryCount: dictionary.count)
+      if dictionaryIndices != nil {
+        dictionaryIndices!.append(contentsOf: indices)
+      } else {
+        try ValueDecoding.gather(indices, from: dictionary, into: &values)
+      }
+    default:
+      if let pending = dictionaryIndices {
+        // A plain page after dictionary pages: the chunk cannot stay dictionary-encoded.
+        if let dictionary, !pending.isEmpty { try ValueDecoding.gather(pending, from: dictionary, into: &values) }
+        dictionaryIndices = nil
+      }
+      _ = try ValueDecoding.decode(
+        encoding: encoding, physical: leaf.physicalType, typeLength: leaf.typeLength, count: present, bytes: bytes,
+        into: &values)
+    }
+  }
+
+  /// The chunk's levels and its values converted to the leaf's type.
+  func finish() throws(ParquetError) -> LeafData {
+    let dense: ColumnVector
+    if let indices = dictionaryIndices, let dictionary, !indices.isEmpty {
+      let dictionaryVector = try LeafConversionKernels.convert(dictionary, leaf: leaf)
+      dense = ColumnVector(
+        type: leaf.type, count: indices.count, storage: .dictionary(indices: indices, dictionary: dictionaryVector))
+    } else {
+      dense = try LeafConversionKernels.convert(values, leaf: leaf)
+    }
+    return LeafData(
+      levelCount: levelCount,
+      definitionLevels: leaf.maxDefinitionLevel > 0 ? definition : nil,
+      repetitionLevels: leaf.maxRepetitionLevel > 0 ? repetition : nil,
+      values: dense)
+  }
+}

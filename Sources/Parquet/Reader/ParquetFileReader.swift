@@ -1,0 +1,166 @@
+public import Columnar
+public import Storage
+
+/// Reads a Parquet file: its footer on open, then whole row groups (all columns or a projection)
+/// as record batches.
+public struct ParquetFileReader: Sendable {
+  public let file: any ReadableFile
+  public let metadata: FileMetaData
+  public let schema: ParquetSchema
+
+  private static let magic: [UInt8] = Array("PAR1".utf8)
+
+  /// Opens `file` and decodes its footer.
+  public init(file: any ReadableFile) throws(ParquetError) {
+    self.file = file
+    let size = file.size
+    guard size >= 12 else {
+      throw ParquetError(.corrupt, "\(size) bytes is too small for a Parquet file (at least 12)", path: file.path)
+    }
+    let tail = try Self.read(file, offset: size - 8, length: 8)
+    guard Array(tail[4..<8]) == Self.magic else {
+      throw ParquetError(.corrupt, "no PAR1 magic at the end: not a Parquet file", path: file.path)
+    }
+    let footerLength = Int(tail[0]) | Int(tail[1]) << 8 | Int(tail[2]) << 16 | Int(tail[3]) << 24
+    guard footerLength <= size - 12 else {
+      throw ParquetError(
+        .corrupt, "footer length \(footerLength) does not fit in a \(size)-byte file", path: file.path)
+    }
+    let footer = try Self.read(file, offset: size - 8 - footerLength, length: footerLength)
+    do {
+      metadata = try footer.withUnsafeBytes { try FileMetaData.decode($0) }
+    } catch let error as ParquetError {
+      throw ParquetError(error.code, "footer: \(error.message)", path: file.path, cause: error.cause)
+    } catch {
+      throw ParquetError(.corrupt, "footer: \(error)", path: file.path)
+    }
+    do {
+      schema = try ParquetSchema(elements: metadata.schema)
+    } catch {
+      throw error.at(path: file.path)
+    }
+    for (index, group) in metadata.rowGroups.enumerated() where group.columns.count != schema.leaves.count {
+      throw ParquetError(
+        .corrupt, "row group \(index) has \(group.columns.count) column chunks for \(schema.leaves.count) leaf columns",
+        path: file.path)
+    }
+  }
+
+  /// Opens the local file at `path`.
+  public init(path: String) throws(ParquetError) {
+    let file: LocalFile
+    do {
+      file = try LocalFile(path: path)
+    } catch let error as StorageError {
+      throw ParquetError(.io, error.message, path: path, cause: error)
+    } catch {
+      throw ParquetError(.io, "\(error)", path: path)
+    }
+    try self.init(file: file)
+  }
+
+  public var rowGroupCount: Int { metadata.rowGroups.count }
+  public var rowCount: Int { Int(metadata.numRows) }
+
+  /// The indices of the top-level columns named in `names`, in the order given.
+  public func columnIndices(_ names: [String]) throws(ParquetError) -> [Int] {
+    var indices: [Int] = []
+    for name in names {
+      guard let index = schema.schema.index(of: name) else {
+        let known = schema.schema.fields.map(\.name).joined(separator: ", ")
+        throw ParquetError(.invalidArgument, "no column '\(name)'; the file has: \(known)", path: file.path)
+      }
+      indices.append(index)
+    }
+    return indices
+  }
+
+  /// Row group `index` as a batch of the top-level columns `columns` (all when nil).
+  public func readRowGroup(_ index: Int, columns: [Int]? = nil) throws(ParquetError) -> RecordBatch {
+    guard index >= 0, index < metadata.rowGroups.count else {
+      throw ParquetError(
+        .invalidArgument, "row group \(index) does not exist (the file has \(rowGroupCount))", path: file.path)
+    }
+    let group = metadata.rowGroups[index]
+    let rowCount = Int(group.numRows)
+    guard rowCount >= 0 else { throw ParquetError(.corrupt, "row group \(index) has \(rowCount) rows", path: file.path) }
+    let selected = columns ?? Array(schema.columns.indices)
+    var leafData: [Int: LeafData] = [:]
+    for column in selected {
+      guard column >= 0, column < schema.columns.count else {
+        throw ParquetError(.invalidArgument, "column index \(column) out of range", path: file.path)
+      }
+      for leaf in schema.columns[column].leaves {
+        leafData[leaf] = try readLeaf(leaf, rowGroup: index)
+      }
+    }
+    let placeholders = LeafData(levelCount: 0, definitionLevels: nil, repetitionLevels: nil, values: .nulls(.null, count: 0))
+    let leaves = (0..<schema.leaves.count).map { leafData[$0] ?? placeholders }
+    let assembler = RecordAssembler(leaves: leaves, descriptions: schema.leaves)
+    var vectors: [ColumnVector] = []
+    for column in selected {
+      do {
+        vectors.append(try assembler.assemble(schema.columns[column], rowCount: rowCount))
+      } catch {
+        throw ParquetError(error.code, "row group \(index): \(error.message)", path: file.path)
+      }
+    }
+    let fields = selected.map { schema.schema.fields[$0] }
+    do {
+      return try RecordBatch(schema: Schema(fields), columns: vectors, rowCount: rowCount)
+    } catch {
+      throw ParquetError(.corrupt, "row group \(index): \(error.message)", path: file.path)
+    }
+  }
+
+  /// Every row group, in order.
+  public func readAll(columns: [Int]? = nil) throws(ParquetError) -> [RecordBatch] {
+    var batches: [RecordBatch] = []
+    for index in 0..<rowGroupCount { batches.append(try readRowGroup(index, columns: columns)) }
+    return batches
+  }
+
+  private func readLeaf(_ leaf: Int, rowGroup: Int) throws(ParquetError) -> LeafData {
+    let description = schema.leaves[leaf]
+    let chunk = metadata.rowGroups[rowGroup].columns[leaf]
+    let name = description.path.joined(separator: ".")
+    guard chunk.filePath == nil else {
+      throw ParquetError(.unsupported, "column '\(name)' lives in another file (\(chunk.filePath ?? ""))", path: file.path)
+    }
+    guard let meta = chunk.metaData else {
+      throw ParquetError(.corrupt, "row group \(rowGroup), column '\(name)' has no metadata", path: file.path)
+    }
+    guard meta.type == description.physicalType else {
+      throw ParquetError(
+        .corrupt, "row group \(rowGroup), column '\(name)' is \(meta.type) in its chunk but \(description.physicalType) in the schema",
+        path: file.path)
+    }
+    var start = Int(meta.dataPageOffset)
+    if let dictionaryOffset = meta.dictionaryPageOffset, dictionaryOffset > 0, Int(dictionaryOffset) < start {
+      start = Int(dictionaryOffset)
+    }
+    let length = Int(meta.totalCompressedSize)
+    guard start >= 4, length >= 0, length <= file.size - start else {
+      throw ParquetError(
+        .corrupt, "row group \(rowGroup), column '\(name)': chunk \(start)+\(length) lies outside the \(file.size)-byte file",
+        path: file.path)
+    }
+    let bytes = try Self.read(file, offset: start, length: length)
+    let reader = ColumnChunkReader(leaf: description, metadata: meta, fileOffset: start)
+    do {
+      return try reader.read(bytes)
+    } catch {
+      throw ParquetError(error.code, "row group \(rowGroup), \(error.message)", path: file.path, cause: error.cause)
+    }
+  }
+
+  private static func read(_ file: any ReadableFile, offset: Int, length: Int) throws(ParquetError) -> [UInt8] {
+    do {
+      return try file.read(offset: offset, length: length)
+    } catch let error as StorageError {
+      throw ParquetError(.io, error.message, path: file.path, cause: error)
+    } catch {
+      throw ParquetError(.io, "\(error)", path: file.path)
+    }
+  }
+}

@@ -1,0 +1,282 @@
+import Columnar
+import Storage
+
+/// The part of a leaf's writer the file writer sees.
+protocol ColumnChunkWriting: AnyObject {
+  var plan: LeafColumn { get }
+  /// Encodes one slice of rows, cutting pages as they fill.
+  func append(_ shredded: ShreddedLeaf) throws(ParquetError)
+  /// Bytes held for the chunk in progress: finished pages, the open page, the dictionary.
+  var bufferedByteCount: Int { get }
+  /// Ends the chunk (flushing the open page), writes its pages to `file` and starts the next
+  /// chunk empty. The metadata's offsets are positions in `file`.
+  func writeChunk(to file: inout any WritableFile) throws(ParquetError) -> ColumnMetaData
+}
+
+/// The typed half of a leaf's writer: holds the open page's values and the dictionary.
+protocol LeafValueEncoder {
+  /// Takes the dense values of a slice; ``appendToPage(_:)`` then refers to them by index.
+  mutating func load(_ shredded: ShreddedLeaf) throws(ParquetError)
+  /// Adds loaded values `range` to the open page.
+  mutating func appendToPage(_ range: Range<Int>) throws(ParquetError)
+  /// The open page's encoded value bytes, estimated.
+  var pageByteEstimate: Int { get }
+  /// The bytes the dictionary holds.
+  var dictionaryByteSize: Int { get }
+  /// Appends the open page's encoded values to `out`, empties the page and tells the encoding used.
+  mutating func flushPage(into out: inout [UInt8]) throws(ParquetError) -> Encoding
+  /// The PLAIN dictionary page body and its entry count, if a page of the chunk used it.
+  func dictionaryPage() -> (body: [UInt8], count: Int)?
+  /// The chunk's statistics.
+  mutating func statistics(nullCount: Int) -> Statistics
+  /// Forgets the chunk for the next row group.
+  mutating func resetChunk()
+}
+
+/// The settings of one leaf, resolved from ``ParquetWriteOptions``.
+struct ColumnSettings: Sendable {
+  var codec: CompressionCodec
+  var compressionLevel: Int?
+  var pageVersion: ParquetWriteOptions.DataPageVersion
+  var pageSize: Int
+  var pageRowLimit: Int
+  var statistics: Bool
+  var dictionary: Bool
+  var dictionaryLimit: Int
+  /// The value encoding of pages that are not dictionary-encoded.
+  var encoding: Encoding
+}
+
+/// Writes one leaf's column chunks: levels, page cutting at row boundaries, page headers and
+/// compression; the values are `Values`'s business.
+final class LeafChunkWriter<Values: LeafValueEncoder>: ColumnChunkWriting {
+  let plan: LeafColumn
+  let settings: ColumnSettings
+  private var values: Values
+  private var definitionEncoder: RLEHybridEncoder
+  private var repetitionEncoder: RLEHybridEncoder
+
+  // The open page.
+  private var pageLevels = 0
+  private var pageRows = 0
+  private var pageNulls = 0
+
+  // The chunk in progress.
+  private var dataPages: [UInt8] = []
+  private var chunkLevels: Int64 = 0
+  private var chunkNulls = 0
+  private var uncompressedSize: Int64 = 0
+  private var compressedSize: Int64 = 0
+  private var pageEncodings: [Encoding: Int32] = [:]
+
+  // Scratch buffers reused from page to page.
+  private var body: [UInt8] = []
+  private var stored: [UInt8] = []
+
+  /// Levels handed to the page per step between page-size checks.
+  private static var stepRows: Int { 1024 }
+
+  init(plan: LeafColumn, settings: ColumnSettings, values: Values) {
+    self.plan = plan
+    self.settings = settings
+    self.values = values
+    definitionEncoder = RLEHybridEncoder(bitWidth: BitPacking.bitWidth(of: UInt64(plan.maxDefinitionLevel)))
+    repetitionEncoder = RLEHybridEncoder(bitWidth: BitPacking.bitWidth(of: UInt64(plan.maxRepetitionLevel)))
+  }
+
+  var bufferedByteCount: Int {
+    dataPages.count + openPageEstimate + values.dictionaryByteSize
+  }
+
+  private var openPageEstimate: Int {
+    definitionEncoder.encodedByteCount + repetitionEncoder.encodedByteCount + values.pageByteEstimate
+  }
+
+  func append(_ shredded: ShreddedLeaf) throws(ParquetError) {
+    try values.load(shredded)
+    let levelCount = shredded.levelCount
+    let maxDefinition = plan.maxDefinitionLevel
+    let hasDefinition = maxDefinition > 0
+    let hasRepetition = plan.maxRepetitionLevel > 0
+    let definitions = shredded.definitionLevels
+    let repetitions = shredded.repetitionLevels
+    var level = 0
+    var value = 0
+    while level < levelCount {
+      let rowBudget = Swift.min(Self.stepRows, settings.pageRowLimit - pageRows)
+      var end: Int
+      var rows: Int
+      if hasRepetition {
+        // Pages end on row boundaries: a row starts at repetition level 0.
+        end = level + 1
+        rows = 1
+        while end < levelCount {
+          if repetitions[end] == 0 {
+            if rows == rowBudget { break }
+            rows += 1
+          }
+          end += 1
+        }
+      } else {
+        end = Swift.min(levelCount, level + rowBudget)
+        rows = end - level
+      }
+      var present = end - level
+      if hasDefinition {
+        present = 0
+        for index in level..<end {
+          let definition = definitions[index]
+          if definition == maxDefinition { present += 1 }
+          definitionEncoder.append(Int32(definition))
+        }
+      }
+      if hasRepetition {
+        for index in level..<end { repetitionEncoder.append(Int32(repetitions[index])) }
+      }
+      try values.appendToPage(value..<(value + present))
+      pageLevels += end - level
+      pageRows += rows
+      pageNulls += end - level - present
+      level = end
+      value += present
+      if pageRows >= settings.pageRowLimit || openPageEstimate >= settings.pageSize {
+        try flushPage()
+      }
+    }
+  }
+
+  func writeChunk(to file: inout any WritableFile) throws(ParquetError) -> ColumnMetaData {
+    try flushPage()
+    var encodings: Set<Int32> = []
+    var encodingStats: [PageEncodingStats] = []
+    var dictionaryOffset: Int64?
+    if let dictionary = values.dictionaryPage() {
+      let stored = try compressed(dictionary.body)
+      let header = PageHeader(
+        type: .dictionaryPage, uncompressedPageSize: try pageSize(dictionary.body.count),
+        compressedPageSize: try pageSize(stored.count),
+        dictionaryPageHeader: DictionaryPageHeader(numValues: try pageSize(dictionary.count), encoding: .plain))
+      let headerBytes = header.compactEncoded()
+      dictionaryOffset = Int64(file.position)
+      try ParquetFileWriter.write(headerBytes, to: &file)
+      try ParquetFileWriter.write(stored, to: &file)
+      uncompressedSize += Int64(headerBytes.count + dictionary.body.count)
+      compressedSize += Int64(headerBytes.count + stored.count)
+      encodingStats.append(PageEncodingStats(pageType: .dictionaryPage, encoding: .plain, count: 1))
+      encodings.insert(Encoding.plain.rawValue)
+    }
+    let dataOffset = Int64(file.position)
+    try ParquetFileWriter.write(dataPages, to: &file)
+    let dataPageType: PageType = settings.pageVersion == .v1 ? .dataPage : .dataPageV2
+    for (encoding, count) in pageEncodings.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+      encodingStats.append(PageEncodingStats(pageType: dataPageType, encoding: encoding, count: count))
+      encodings.insert(encoding.rawValue)
+    }
+    if plan.maxDefinitionLevel > 0 || plan.maxRepetitionLevel > 0 { encodings.insert(Encoding.rle.rawValue) }
+    let metadata = ColumnMetaData(
+      type: plan.physicalType, encodings: encodings.sorted().map { Encoding(rawValue: $0) }, pathInSchema: plan.path,
+      codec: settings.codec, numValues: chunkLevels, totalUncompressedSize: uncompressedSize,
+      totalCompressedSize: compressedSize, dataPageOffset: dataOffset, dictionaryPageOffset: dictionaryOffset,
+      statistics: settings.statistics ? values.statistics(nullCount: chunkNulls) : nil, encodingStats: encodingStats)
+
+    dataPages.removeAll(keepingCapacity: true)
+    chunkLevels = 0
+    chunkNulls = 0
+    uncompressedSize = 0
+    compressedSize = 0
+    pageEncodings = [:]
+    values.resetChunk()
+    return metadata
+  }
+
+  /// Encodes, compresses and stores the open page.
+  private func flushPage() throws(ParquetError) {
+    guard pageLevels > 0 else { return }
+    let hasDefinition = plan.maxDefinitionLevel > 0
+    let hasRepetition = plan.maxRepetitionLevel > 0
+    let isCompressed = settings.codec != .uncompressed
+    let header: PageHeader
+    body.removeAll(keepingCapacity: true)
+    switch settings.pageVersion {
+    case .v1:
+      // [repetition levels][definition levels][values], compressed as one.
+      if hasRepetition { repetitionEncoder.finish(into: &body, lengthPrefixed: true) }
+      if hasDefinition { definitionEncoder.finish(into: &body, lengthPrefixed: true) }
+      let encoding = try values.flushPage(into: &body)
+      let uncompressed = body.count
+      if isCompressed {
+        stored.removeAll(keepingCapacity: true)
+        try compress(body, into: &stored)
+      }
+      header = PageHeader(
+        type: .dataPage, uncompressedPageSize: try pageSize(uncompressed),
+        compressedPageSize: try pageSize(isCompressed ? stored.count : uncompressed),
+        dataPageHeader: DataPageHeader(
+          numValues: try pageSize(pageLevels), encoding: encoding, definitionLevelEncoding: .rle,
+          repetitionLevelEncoding: .rle))
+      pageEncodings[encoding, default: 0] += 1
+      uncompressedSize += Int64(uncompressed)
+    case .v2:
+      // [repetition levels][definition levels] as they are, then the values compressed.
+      if hasRepetition { repetitionEncoder.finish(into: &body) }
+      let repetitionLength = body.count
+      if hasDefinition { definitionEncoder.finish(into: &body) }
+      let definitionLength = body.count - repetitionLength
+      stored.removeAll(keepingCapacity: true)
+      let encoding = try values.flushPage(into: &stored)
+      let uncompressed = body.count + stored.count
+      if isCompressed {
+        try compress(stored, into: &body)
+      } else {
+        body.append(contentsOf: stored)
+      }
+      header = PageHeader(
+        type: .dataPageV2, uncompressedPageSize: try pageSize(uncompressed), compressedPageSize: try pageSize(body.count),
+        dataPageHeaderV2: DataPageHeaderV2(
+          numValues: try pageSize(pageLevels), numNulls: try pageSize(pageNulls), numRows: try pageSize(pageRows),
+          encoding: encoding, definitionLevelsByteLength: Int32(definitionLength),
+          repetitionLevelsByteLength: Int32(repetitionLength), isCompressed: isCompressed))
+      pageEncodings[encoding, default: 0] += 1
+      uncompressedSize += Int64(uncompressed)
+    }
+    let headerBytes = header.compactEncoded()
+    let page = settings.pageVersion == .v1 && isCompressed ? stored : body
+    dataPages.append(contentsOf: headerBytes)
+    dataPages.append(contentsOf: page)
+    uncompressedSize += Int64(headerBytes.count)
+    compressedSize += Int64(headerBytes.count + page.count)
+    chunkLevels += Int64(pageLevels)
+    chunkNulls += pageNulls
+    pageLevels = 0
+    pageRows = 0
+    pageNulls = 0
+  }
+
+  private func compressed(_ input: [UInt8]) throws(ParquetError) -> [UInt8] {
+    guard settings.codec != .uncompressed else { return input }
+    var output: [UInt8] = []
+    try compress(input, into: &output)
+    return output
+  }
+
+  /// Appends `input` compressed with the column's codec to `output`.
+  private func compress(_ input: [UInt8], into output: inout [UInt8]) throws(ParquetError) {
+    var failure: ParquetError?
+    input.withUnsafeBytes { raw in
+      do throws(ParquetError) {
+        try PageCompression.compress(raw, codec: settings.codec, level: settings.compressionLevel, into: &output)
+      } catch {
+        failure = error
+      }
+    }
+    if let failure { throw failure }
+  }
+
+  private func pageSize(_ count: Int) throws(ParquetError) -> Int32 {
+    guard let size = Int32(exactly: count) else {
+      throw ParquetError(
+        .invalidArgument, "column '\(plan.dottedPath)': a page of \(count) bytes or values is too large for Parquet")
+    }
+    return size
+  }
+}
