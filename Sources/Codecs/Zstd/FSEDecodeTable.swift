@@ -1,7 +1,7 @@
 /// One state of an FSE decoding table, with the symbol already resolved to the value it stands
 /// for: `baseValue + read(nbAddBits)` is the decoded number, and the next state is
 /// `newState + read(nbBits)`.
-struct FSEDecodeEntry {
+struct ZstdFSEDecodeEntry {
   var baseValue: UInt32
   var newState: UInt16
   var nbBits: UInt8
@@ -9,11 +9,11 @@ struct FSEDecodeEntry {
 }
 
 /// A reusable FSE decoding table (up to 2^9 states), kept between blocks for "repeat" mode.
-final class FSEDecodeTable {
+final class ZstdFSEDecodeTable {
   static let maxLog = 9
   static let maxSymbols = 64
 
-  let entries: UnsafeMutablePointer<FSEDecodeEntry>
+  let entries: UnsafeMutablePointer<ZstdFSEDecodeEntry>
   private(set) var tableLog = 0
   /// False until a block defines the table; "repeat" mode then must fail.
   var isValid = false
@@ -71,9 +71,9 @@ final class FSEDecodeTable {
       let s = Int(spread[u])
       let next = UInt32(symbolNext[s])
       symbolNext[s] += 1
-      let nbBits = tableLog - highBit32(next)
+      let nbBits = tableLog - zstdHighBit32(next)
       let newState = (Int(next) << nbBits) - tableSize
-      entries[u] = FSEDecodeEntry(
+      entries[u] = ZstdFSEDecodeEntry(
         baseValue: base.map { $0[s] } ?? UInt32(s),
         newState: UInt16(truncatingIfNeeded: newState),
         nbBits: UInt8(truncatingIfNeeded: nbBits),
@@ -86,7 +86,7 @@ final class FSEDecodeTable {
 
   /// A one-state table that always yields `symbol` and reads no state bits (RLE mode).
   func buildRLE(symbol: Int, base: UnsafePointer<UInt32>?, addBits: UnsafePointer<UInt8>?) {
-    entries[0] = FSEDecodeEntry(
+    entries[0] = ZstdFSEDecodeEntry(
       baseValue: base.map { $0[symbol] } ?? UInt32(symbol), newState: 0, nbBits: 0,
       nbAddBits: addBits.map { $0[symbol] } ?? 0)
     tableLog = 0
@@ -95,7 +95,7 @@ final class FSEDecodeTable {
   }
 }
 
-enum FSEDescription {
+enum ZstdFSEDescription {
   /// Parses an FSE table description (normalized counts) from the start of `bytes`.
   /// Returns the accuracy log, the number of symbols described, and the bytes consumed.
   static func read(
@@ -103,7 +103,7 @@ enum FSEDescription {
     into norm: UnsafeMutablePointer<Int16>, offset: Int
   ) throws(CodecError) -> (tableLog: Int, symbolCount: Int, size: Int) {
     guard bytes.count > 0 else { throw .zstd(.truncatedInput, "missing FSE table description", at: offset) }
-    var reader = ForwardBitReader(bytes)
+    var reader = ZstdForwardBitReader(bytes)
     let tableLog = Int(reader.read(4)) + 5
     guard tableLog <= maxLog else {
       throw .zstd(.corruptInput, "FSE accuracy log \(tableLog) exceeds \(maxLog)", at: offset)

@@ -1,14 +1,26 @@
 /// FSE (tANS) encoding: choosing a normalized distribution, describing it, and encoding symbols.
-struct FSEEncodeTable {
+final class ZstdFSEEncodeTable {
   let tableLog: Int
+  /// RLE mode: the decoder reads no state bits, so nothing is written.
+  let isRLE: Bool
   /// Encoder states (tableSize + slot), grouped by symbol.
-  private(set) var stateTable: [UInt16]
-  private(set) var deltaFindState: [Int32]
-  private(set) var deltaNbBits: [UInt32]
+  private let stateTable: UnsafeMutablePointer<UInt16>
+  private let deltaFindState: UnsafeMutablePointer<Int32>
+  private let deltaNbBits: UnsafeMutablePointer<UInt32>
+
+  /// A table for RLE mode.
+  init() {
+    tableLog = 0
+    isRLE = true
+    stateTable = .allocate(capacity: 1)
+    deltaFindState = .allocate(capacity: 1)
+    deltaNbBits = .allocate(capacity: 1)
+  }
 
   /// Builds from a distribution summing to 2^tableLog (-1 entries count as one low-probability slot).
   init(norm: [Int16], tableLog: Int) {
     self.tableLog = tableLog
+    isRLE = false
     let tableSize = 1 << tableLog
     let symbols = norm.count
     var spread = [UInt8](repeating: 0, count: tableSize)
@@ -34,14 +46,17 @@ struct FSEEncodeTable {
       }
     }
     var next = cumul
-    stateTable = [UInt16](repeating: 0, count: tableSize)
+    stateTable = .allocate(capacity: tableSize)
+    stateTable.initialize(repeating: 0, count: tableSize)
     for u in 0..<tableSize {
       let s = Int(spread[u])
       stateTable[next[s]] = UInt16(tableSize + u)
       next[s] += 1
     }
-    deltaFindState = [Int32](repeating: 0, count: symbols)
-    deltaNbBits = [UInt32](repeating: 0, count: symbols)
+    deltaFindState = .allocate(capacity: symbols)
+    deltaFindState.initialize(repeating: 0, count: symbols)
+    deltaNbBits = .allocate(capacity: symbols)
+    deltaNbBits.initialize(repeating: 0, count: symbols)
     var total = 0
     for s in 0..<symbols {
       let n = Int(norm[s])
@@ -53,7 +68,7 @@ struct FSEEncodeTable {
         deltaFindState[s] = Int32(total - 1)
         total += 1
       default:
-        let maxBitsOut = tableLog - highBit32(UInt32(n - 1))
+        let maxBitsOut = tableLog - zstdHighBit32(UInt32(n - 1))
         let minStatePlus = n << maxBitsOut
         deltaNbBits[s] = UInt32(truncatingIfNeeded: (maxBitsOut << 16) - minStatePlus)
         deltaFindState[s] = Int32(total - n)
@@ -62,33 +77,43 @@ struct FSEEncodeTable {
     }
   }
 
+  deinit {
+    stateTable.deallocate()
+    deltaFindState.deallocate()
+    deltaNbBits.deallocate()
+  }
+
   /// The state that starts a stream whose last-encoded (first-decoded) symbol is `symbol`.
   @inline(__always)
   func initialState(_ symbol: Int) -> Int {
+    if isRLE { return 0 }
     let nbBitsOut = (deltaNbBits[symbol] &+ (1 << 15)) >> 16
     let value = (nbBitsOut << 16) &- deltaNbBits[symbol]
-    return Int(stateTable[Int(value >> nbBitsOut) + Int(deltaFindState[symbol])])
+    return Int(stateTable[Int(value >> nbBitsOut) &+ Int(deltaFindState[symbol])])
   }
 
+  /// Symbols must have a non-zero count in the table's distribution.
   @inline(__always)
-  func encode(_ symbol: Int, state: inout Int, into writer: inout ForwardBitWriter) {
+  func encode(_ symbol: Int, state: inout Int, into writer: inout ZstdForwardBitWriter) {
+    if isRLE { return }
     let nbBitsOut = Int((UInt32(truncatingIfNeeded: state) &+ deltaNbBits[symbol]) >> 16)
-    writer.addMasked(UInt64(state), nbBitsOut)
-    state = Int(stateTable[(state >> nbBitsOut) + Int(deltaFindState[symbol])])
+    writer.addMasked(UInt64(truncatingIfNeeded: state), nbBitsOut)
+    state = Int(stateTable[(state >> nbBitsOut) &+ Int(deltaFindState[symbol])])
   }
 
   @inline(__always)
-  func flush(state: Int, into writer: inout ForwardBitWriter) {
-    writer.addMasked(UInt64(state), tableLog)
+  func flush(state: Int, into writer: inout ZstdForwardBitWriter) {
+    if isRLE { return }
+    writer.addMasked(UInt64(truncatingIfNeeded: state), tableLog)
   }
 }
 
-enum FSENormalizer {
+enum ZstdFSENormalizer {
   /// A table log suited to `total` samples over symbols up to `maxSymbol`.
   static func tableLog(maxLog: Int, total: Int, maxSymbol: Int, distinct: Int) -> Int {
     var log = maxLog
-    if total > 1 { log = min(log, highBit32(UInt32(total - 1)) - 2) }
-    let minBits = min(highBit32(UInt32(max(total, 1))) + 1, highBit32(UInt32(max(maxSymbol, 1))) + 2)
+    if total > 1 { log = min(log, zstdHighBit32(UInt32(total - 1)) - 2) }
+    let minBits = min(zstdHighBit32(UInt32(max(total, 1))) + 1, zstdHighBit32(UInt32(max(maxSymbol, 1))) + 2)
     log = max(log, minBits, 5)
     while (1 << log) < distinct { log += 1 }
     return min(log, maxLog)
@@ -105,7 +130,7 @@ enum FSENormalizer {
       var best = -1
       var bestCost = Double.infinity
       for s in 0..<norm.count where norm[s] > 1 {
-        let cost = Double(counts[s]) * log2(Double(norm[s]) / Double(norm[s] - 1))
+        let cost = Double(counts[s]) * zstdLog2(Double(norm[s]) / Double(norm[s] - 1))
         if cost < bestCost {
           bestCost = cost
           best = s
@@ -119,7 +144,7 @@ enum FSENormalizer {
       var best = 0
       var bestGain = -1.0
       for s in 0..<norm.count where norm[s] > 0 {
-        let gain = Double(counts[s]) * log2(Double(norm[s] + 1) / Double(norm[s]))
+        let gain = Double(counts[s]) * zstdLog2(Double(norm[s] + 1) / Double(norm[s]))
         if gain > bestGain {
           bestGain = gain
           best = s
@@ -137,7 +162,7 @@ enum FSENormalizer {
     for s in 0..<counts.count where counts[s] > 0 {
       guard s < norm.count, norm[s] != 0 else { return nil }
       let n = norm[s] == -1 ? 1.0 : Double(norm[s])
-      bits += Double(counts[s]) * (Double(tableLog) - log2(n))
+      bits += Double(counts[s]) * (Double(tableLog) - zstdLog2(n))
     }
     return bits
   }

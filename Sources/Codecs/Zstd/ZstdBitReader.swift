@@ -4,7 +4,7 @@
 /// that marker and consumes bits from the most significant end of a 64-bit window. Reads past the
 /// beginning yield garbage bits but never touch memory outside the stream; callers detect that case
 /// with `isOverflowed` / `isExactlyFinished`.
-struct BackwardBitReader {
+struct ZstdBackwardBitReader {
   var container: UInt64
   /// Bits of `container` already consumed, counted from its most significant bit.
   var consumed: Int
@@ -81,7 +81,7 @@ struct BackwardBitReader {
 
 /// Reads a forward little-endian bitstream (FSE table descriptions). Bits past the end read as zero;
 /// `bitPosition` tells how far the caller got so it can check the stream was long enough.
-struct ForwardBitReader {
+struct ZstdForwardBitReader {
   let bytes: UnsafeRawBufferPointer
   var bitPosition = 0
 

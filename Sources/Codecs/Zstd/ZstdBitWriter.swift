@@ -1,6 +1,6 @@
 /// Appends bits LSB-first into a caller-provided buffer, the layout zstd's backward readers expect.
 /// Writing past `end` is refused (the `overflowed` flag is set) rather than corrupting memory.
-struct ForwardBitWriter {
+struct ZstdForwardBitWriter {
   private(set) var ptr: UnsafeMutableRawPointer
   let start: UnsafeMutableRawPointer
   /// Last position where an 8-byte store still fits.

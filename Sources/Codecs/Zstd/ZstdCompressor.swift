@@ -20,8 +20,9 @@ struct ZstdCompressor {
       return
     }
     output.reserveCapacity(output.count + size / 2 + 64)
-    let store = ZstdSequenceStore()
-    let encoder = ZstdBlockEncoder()
+    let largestBlock = min(size, ZstdFormat.blockSizeMax)
+    let store = ZstdSequenceStore(blockSize: largestBlock)
+    let encoder = ZstdBlockEncoder(blockSize: largestBlock)
     var body: [UInt8] = []
     body.reserveCapacity(ZstdFormat.blockSizeMax + 1024)
     var reps = ZstdRepeatOffsets()

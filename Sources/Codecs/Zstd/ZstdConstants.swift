@@ -65,7 +65,7 @@ enum ZstdFormat {
 
 /// Index of the highest set bit; `value` must be non-zero.
 @inline(__always)
-func highBit32(_ value: UInt32) -> Int { 31 - value.leadingZeroBitCount }
+func zstdHighBit32(_ value: UInt32) -> Int { 31 - value.leadingZeroBitCount }
 
 extension CodecError {
   @inline(never)
@@ -74,9 +74,9 @@ extension CodecError {
   }
 }
 
-/// log2 for positive finite values, without Foundation: exponent plus a short atanh series for
+/// zstdLog2 for positive finite values, without Foundation: exponent plus a short atanh series for
 /// the significand (accurate to ~1e-9, plenty for cost estimates).
-func log2(_ x: Double) -> Double {
+func zstdLog2(_ x: Double) -> Double {
   let e = Double(x.exponent)
   let s = x.significand  // in [1, 2)
   let z = (s - 1) / (s + 1)

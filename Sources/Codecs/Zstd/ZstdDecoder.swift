@@ -6,12 +6,12 @@ final class ZstdDecoder {
   let input: UnsafeRawBufferPointer
   let out: ZstdOutputBuffer
 
-  let huffman = HuffmanDecoder()
-  let llTable = FSEDecodeTable()
-  let ofTable = FSEDecodeTable()
-  let mlTable = FSEDecodeTable()
+  let huffman = ZstdHuffmanDecoder()
+  let llTable = ZstdFSEDecodeTable()
+  let ofTable = ZstdFSEDecodeTable()
+  let mlTable = ZstdFSEDecodeTable()
   /// Scratch for FSE table descriptions.
-  let norm = UnsafeMutablePointer<Int16>.allocate(capacity: FSEDecodeTable.maxSymbols)
+  let norm = UnsafeMutablePointer<Int16>.allocate(capacity: ZstdFSEDecodeTable.maxSymbols)
   let valueTables = ZstdValueTables()
 
   /// Decoded literals of the current block, with slack so copies may run 32 bytes past the end.

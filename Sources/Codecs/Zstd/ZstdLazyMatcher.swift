@@ -65,7 +65,7 @@ extension ZstdMatcher {
       var offset = 0
       let rep = repeatLength(ip, reps.rep0, end)
       let found = search(ip, end)
-      if rep >= 4 && rep * 4 + 4 >= found.length * 4 - highBit32(UInt32(found.offset + 3)) + 1 {
+      if rep >= 4 && rep * 4 + 4 >= found.length * 4 - zstdHighBit32(UInt32(found.offset + 3)) + 1 {
         length = rep
         offset = reps.rep0
       } else if found.length >= 4 {
@@ -79,11 +79,11 @@ extension ZstdMatcher {
       var depth = 0
       while depth < params.lazyDepth && matchStart + 1 < ilimit {
         let p = matchStart + 1
-        let currentGain = length * 4 - highBit32(UInt32(offset + 3)) + (depth == 0 ? 4 : 7)
+        let currentGain = length * 4 - zstdHighBit32(UInt32(offset + 3)) + (depth == 0 ? 4 : 7)
         let rep2 = repeatLength(p, reps.rep0, end)
         let next = search(p, end)
         let repGain = rep2 * 4 - 0
-        let nextGain = next.length >= 4 ? next.length * 4 - highBit32(UInt32(next.offset + 3)) : 0
+        let nextGain = next.length >= 4 ? next.length * 4 - zstdHighBit32(UInt32(next.offset + 3)) : 0
         if rep2 >= 4 && repGain > currentGain && repGain >= nextGain {
           matchStart = p
           length = rep2

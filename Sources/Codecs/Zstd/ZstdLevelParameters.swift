@@ -29,11 +29,11 @@ struct ZstdLevelParameters {
     case 2: ZstdLevelParameters(strategy: .fast, windowLog: 21, hashLog: 16, secondaryLog: 0, minMatch: 5, searchDepth: 1, lazyDepth: 0, skipStrength: 7)
     case 3: ZstdLevelParameters(strategy: .doubleFast, windowLog: 21, hashLog: 16, secondaryLog: 17, minMatch: 5, searchDepth: 1, lazyDepth: 0, skipStrength: 8)
     case 4: ZstdLevelParameters(strategy: .doubleFast, windowLog: 22, hashLog: 17, secondaryLog: 18, minMatch: 5, searchDepth: 1, lazyDepth: 0, skipStrength: 8)
-    case 5: ZstdLevelParameters(strategy: .lazy, windowLog: 22, hashLog: 17, secondaryLog: 17, minMatch: 5, searchDepth: 6, lazyDepth: 1, skipStrength: 8)
-    case 6: ZstdLevelParameters(strategy: .lazy, windowLog: 22, hashLog: 17, secondaryLog: 18, minMatch: 5, searchDepth: 12, lazyDepth: 1, skipStrength: 8)
-    case 7: ZstdLevelParameters(strategy: .lazy, windowLog: 22, hashLog: 18, secondaryLog: 18, minMatch: 4, searchDepth: 16, lazyDepth: 2, skipStrength: 8)
-    case 8: ZstdLevelParameters(strategy: .lazy, windowLog: 23, hashLog: 18, secondaryLog: 19, minMatch: 4, searchDepth: 32, lazyDepth: 2, skipStrength: 8)
-    default: ZstdLevelParameters(strategy: .lazy, windowLog: 23, hashLog: 19, secondaryLog: 20, minMatch: 4, searchDepth: 64, lazyDepth: 2, skipStrength: 8)
+    case 5: ZstdLevelParameters(strategy: .lazy, windowLog: 22, hashLog: 17, secondaryLog: 17, minMatch: 5, searchDepth: 4, lazyDepth: 1, skipStrength: 8)
+    case 6: ZstdLevelParameters(strategy: .lazy, windowLog: 22, hashLog: 17, secondaryLog: 18, minMatch: 5, searchDepth: 8, lazyDepth: 1, skipStrength: 8)
+    case 7: ZstdLevelParameters(strategy: .lazy, windowLog: 22, hashLog: 18, secondaryLog: 18, minMatch: 4, searchDepth: 8, lazyDepth: 2, skipStrength: 8)
+    case 8: ZstdLevelParameters(strategy: .lazy, windowLog: 23, hashLog: 17, secondaryLog: 17, minMatch: 4, searchDepth: 12, lazyDepth: 2, skipStrength: 8)
+    default: ZstdLevelParameters(strategy: .lazy, windowLog: 23, hashLog: 18, secondaryLog: 20, minMatch: 4, searchDepth: 16, lazyDepth: 2, skipStrength: 8)
     }
   }
 }

@@ -1,16 +1,26 @@
 /// Entropy-codes a block's literals and sequences into a compressed block body.
 final class ZstdBlockEncoder {
   /// Scratch for entropy-coded streams; large enough for any block we would keep.
-  let scratchCapacity = 4 * ZstdFormat.blockSizeMax + 1024
+  let scratchCapacity: Int
   let scratch: UnsafeMutableRawPointer
   /// Verifies FSE-compressed Huffman descriptions before we rely on them.
-  let huffmanCheck = HuffmanDecoder()
+  let huffmanCheck = ZstdHuffmanDecoder()
 
-  init() {
+  /// Sized for blocks of at most `blockSize` bytes: a kept block is smaller than its input, and
+  /// the writers refuse (rather than overrun) anything larger.
+  /// Symbol codes of the current block's sequences: literal lengths, match lengths, offsets.
+  let codes: UnsafeMutablePointer<UInt8>
+
+  init(blockSize: Int) {
+    scratchCapacity = 4 * blockSize + 1024
     scratch = .allocate(byteCount: scratchCapacity, alignment: 16)
+    codes = .allocate(capacity: 3 * (blockSize / 3 + 16))
   }
 
-  deinit { scratch.deallocate() }
+  deinit {
+    scratch.deallocate()
+    codes.deallocate()
+  }
 
   /// Appends the literals section for `count` bytes at `literals`.
   func encodeLiterals(_ literals: UnsafePointer<UInt8>, count: Int, into out: inout [UInt8]) {
@@ -47,7 +57,7 @@ final class ZstdBlockEncoder {
 
   /// Huffman-codes the literals when that is smaller than storing them; false leaves `out` as is.
   private func encodeHuffman(_ literals: UnsafePointer<UInt8>, count: Int, counts: [Int], into out: inout [UInt8]) -> Bool {
-    guard let code = HuffmanEncoder(counts: counts) else { return false }
+    guard let code = ZstdHuffmanEncoder(counts: counts) else { return false }
     let estimate = code.bits(for: counts) / 8
     // Raw costs `count` bytes; the tree and jump table need a margin to pay off.
     guard estimate + 16 < count else { return false }

@@ -23,7 +23,7 @@ final class ZstdMatcher {
     self.srcSize = srcSize
     self.maxDistance = maxDistance
     // Small inputs get small tables: no point clearing megabytes for a 4 KiB page.
-    let sizeLog = srcSize > 1 ? highBit32(UInt32(clamping: srcSize - 1)) + 1 : 1
+    let sizeLog = srcSize > 1 ? zstdHighBit32(UInt32(clamping: srcSize - 1)) + 1 : 1
     hashLog = max(8, min(params.hashLog, sizeLog + 1))
     hashTable = .allocate(capacity: 1 << hashLog)
     hashTable.initialize(repeating: 0, count: 1 << hashLog)

@@ -1,7 +1,7 @@
 /// Copies `count` bytes 16 at a time; may write up to 15 bytes past `dst + count` and read as far
 /// past `src + count`. Safe for overlapping ranges only when `dst - src >= 16`.
 @inline(__always)
-func wildCopy16(_ dst: UnsafeMutableRawPointer, _ src: UnsafeRawPointer, _ count: Int) {
+func zstdWildCopy16(_ dst: UnsafeMutableRawPointer, _ src: UnsafeRawPointer, _ count: Int) {
   var d = dst
   var s = src
   let end = dst + count
@@ -17,7 +17,7 @@ extension ZstdDecoder {
   func executeSequences(
     _ stream: UnsafeRawBufferPointer, count: Int, offset: Int, literalCount: Int
   ) throws(CodecError) {
-    var r = try BackwardBitReader(stream, offset: offset)
+    var r = try ZstdBackwardBitReader(stream, offset: offset)
     let llT = llTable.entries
     let ofT = ofTable.entries
     let mlT = mlTable.entries
@@ -89,9 +89,9 @@ extension ZstdDecoder {
       }
       let match = UnsafeRawPointer(matchDst - off)
       if oend - op >= total &+ 32 {
-        wildCopy16(op, lit, literalLength)
+        zstdWildCopy16(op, lit, literalLength)
         if off >= 16 {
-          wildCopy16(matchDst, match, matchLength)
+          zstdWildCopy16(matchDst, match, matchLength)
         } else {
           Self.copyShortOffset(matchDst, off, matchLength)
         }
@@ -131,6 +131,6 @@ extension ZstdDecoder {
     guard length > 16 else { return }
     var stride = off
     while stride < 16 { stride &+= off }
-    wildCopy16(dst + 16, UnsafeRawPointer(dst + 16 - stride), length - 16)
+    zstdWildCopy16(dst + 16, UnsafeRawPointer(dst + 16 - stride), length - 16)
   }
 }

@@ -1,17 +1,24 @@
 /// The sequences and literals a matcher found for one block, before entropy coding.
 final class ZstdSequenceStore {
-  static let maxSequences = ZstdFormat.blockSizeMax / 3 + 16
-
   /// Literal run before each match.
-  let literalLengths = UnsafeMutablePointer<UInt32>.allocate(capacity: maxSequences)
+  let literalLengths: UnsafeMutablePointer<UInt32>
   /// Full match length (>= 3).
-  let matchLengths = UnsafeMutablePointer<UInt32>.allocate(capacity: maxSequences)
+  let matchLengths: UnsafeMutablePointer<UInt32>
   /// Offset as coded: 1...3 are repeat codes, otherwise distance + 3.
-  let offBases = UnsafeMutablePointer<UInt32>.allocate(capacity: maxSequences)
+  let offBases: UnsafeMutablePointer<UInt32>
   var count = 0
   /// All literal bytes of the block, in order (including the trailing run).
-  let literals = UnsafeMutablePointer<UInt8>.allocate(capacity: ZstdFormat.blockSizeMax + 32)
+  let literals: UnsafeMutablePointer<UInt8>
   var literalCount = 0
+
+  /// Sized for blocks of at most `blockSize` bytes (every match covers at least 4 bytes).
+  init(blockSize: Int) {
+    let sequences = blockSize / 3 + 16
+    literalLengths = .allocate(capacity: sequences)
+    matchLengths = .allocate(capacity: sequences)
+    offBases = .allocate(capacity: sequences)
+    literals = .allocate(capacity: blockSize + 32)
+  }
 
   deinit {
     literalLengths.deallocate()

@@ -1,5 +1,5 @@
 /// Symbol-to-value tables of the three sequence fields (literal length, offset, match length),
-/// 64 entries per field, in the layout `FSEDecodeTable.build` wants.
+/// 64 entries per field, in the layout `ZstdFSEDecodeTable.build` wants.
 final class ZstdValueTables {
   let base = UnsafeMutablePointer<UInt32>.allocate(capacity: 3 * 64)
   let bits = UnsafeMutablePointer<UInt8>.allocate(capacity: 3 * 64)
@@ -66,7 +66,7 @@ extension ZstdDecoder {
   private func setUpTable(
     _ field: Field, mode: Int, _ src: UnsafeRawBufferPointer, _ pos: Int, _ offset: Int
   ) throws(CodecError) -> Int {
-    let table: FSEDecodeTable
+    let table: ZstdFSEDecodeTable
     let maxSymbol: Int
     let maxLog: Int
     switch field {
@@ -94,7 +94,7 @@ extension ZstdDecoder {
       table.buildRLE(symbol: symbol, base: valueBase(field), addBits: valueBits(field))
       return 1
     case 2:
-      let d = try FSEDescription.read(
+      let d = try ZstdFSEDescription.read(
         UnsafeRawBufferPointer(rebasing: src[pos...]), maxSymbol: maxSymbol, maxLog: maxLog, into: norm,
         offset: offset + pos)
       try build(table, field, norm: norm, symbolCount: d.symbolCount, tableLog: d.tableLog)
@@ -106,7 +106,7 @@ extension ZstdDecoder {
   }
 
   private func build(
-    _ table: FSEDecodeTable, _ field: Field, norm: UnsafePointer<Int16>, symbolCount: Int, tableLog: Int
+    _ table: ZstdFSEDecodeTable, _ field: Field, norm: UnsafePointer<Int16>, symbolCount: Int, tableLog: Int
   ) throws(CodecError) {
     try table.build(
       norm: norm, symbolCount: symbolCount, tableLog: tableLog, base: valueBase(field), addBits: valueBits(field))

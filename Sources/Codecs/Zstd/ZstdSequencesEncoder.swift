@@ -18,12 +18,12 @@ enum ZstdSymbolCodes {
 
   @inline(__always)
   static func literalLengthCode(_ length: Int) -> Int {
-    length < 64 ? Int(literalLengthCodes[length]) : highBit32(UInt32(length)) + 19
+    length < 64 ? Int(literalLengthCodes[length]) : zstdHighBit32(UInt32(length)) + 19
   }
 
   @inline(__always)
   static func matchLengthCode(_ lengthMinus3: Int) -> Int {
-    lengthMinus3 < 128 ? Int(matchLengthCodes[lengthMinus3]) : highBit32(UInt32(lengthMinus3)) + 36
+    lengthMinus3 < 128 ? Int(matchLengthCodes[lengthMinus3]) : zstdHighBit32(UInt32(lengthMinus3)) + 36
   }
 }
 
@@ -31,7 +31,7 @@ extension ZstdBlockEncoder {
   /// How one of the three sequence fields is coded in this block.
   private struct FieldCoding {
     var mode: Int  // 0 predefined, 1 RLE, 2 FSE-compressed
-    var table: FSEEncodeTable?
+    var table: ZstdFSEEncodeTable
     var description: [UInt8]
   }
 
@@ -43,18 +43,18 @@ extension ZstdBlockEncoder {
     while maxSymbol > 0 && counts[maxSymbol] == 0 { maxSymbol -= 1 }
     let distinct = counts.filter { $0 > 0 }.count
     if distinct == 1 {
-      return FieldCoding(mode: 1, table: nil, description: [UInt8(maxSymbol)])
+      return FieldCoding(mode: 1, table: ZstdFSEEncodeTable(), description: [UInt8(maxSymbol)])
     }
     let used = Array(counts[0...maxSymbol])
-    let log = FSENormalizer.tableLog(maxLog: maxLog, total: total, maxSymbol: maxSymbol, distinct: distinct)
-    let norm = FSENormalizer.normalize(used, total: total, tableLog: log)
+    let log = ZstdFSENormalizer.tableLog(maxLog: maxLog, total: total, maxSymbol: maxSymbol, distinct: distinct)
+    let norm = ZstdFSENormalizer.normalize(used, total: total, tableLog: log)
     var description: [UInt8] = []
-    _ = FSENormalizer.writeDescription(norm, tableLog: log, into: &description)
-    let customCost = (FSENormalizer.cost(used, norm: norm, tableLog: log) ?? .infinity) + Double(8 * description.count)
-    if let predefinedCost = FSENormalizer.cost(used, norm: defaultNorm, tableLog: defaultLog), predefinedCost <= customCost {
-      return FieldCoding(mode: 0, table: FSEEncodeTable(norm: defaultNorm, tableLog: defaultLog), description: [])
+    _ = ZstdFSENormalizer.writeDescription(norm, tableLog: log, into: &description)
+    let customCost = (ZstdFSENormalizer.cost(used, norm: norm, tableLog: log) ?? .infinity) + Double(8 * description.count)
+    if let predefinedCost = ZstdFSENormalizer.cost(used, norm: defaultNorm, tableLog: defaultLog), predefinedCost <= customCost {
+      return FieldCoding(mode: 0, table: ZstdFSEEncodeTable(norm: defaultNorm, tableLog: defaultLog), description: [])
     }
-    return FieldCoding(mode: 2, table: FSEEncodeTable(norm: norm, tableLog: log), description: description)
+    return FieldCoding(mode: 2, table: ZstdFSEEncodeTable(norm: norm, tableLog: log), description: description)
   }
 
   /// Appends the sequences section for the sequences in `store`.
@@ -72,22 +72,28 @@ extension ZstdBlockEncoder {
     }
     guard n > 0 else { return true }
 
-    var llCodes = [UInt8](repeating: 0, count: n)
-    var mlCodes = [UInt8](repeating: 0, count: n)
-    var ofCodes = [UInt8](repeating: 0, count: n)
+    let llCodes = codes
+    let mlCodes = codes + n
+    let ofCodes = codes + 2 * n
     var llCounts = [Int](repeating: 0, count: ZstdFormat.llMaxSymbol + 1)
     var mlCounts = [Int](repeating: 0, count: ZstdFormat.mlMaxSymbol + 1)
     var ofCounts = [Int](repeating: 0, count: ZstdFormat.ofMaxSymbol + 1)
-    for i in 0..<n {
-      let ll = ZstdSymbolCodes.literalLengthCode(Int(store.literalLengths[i]))
-      let ml = ZstdSymbolCodes.matchLengthCode(Int(store.matchLengths[i]) - 3)
-      let of = highBit32(store.offBases[i])
-      llCodes[i] = UInt8(ll)
-      mlCodes[i] = UInt8(ml)
-      ofCodes[i] = UInt8(of)
-      llCounts[ll] += 1
-      mlCounts[ml] += 1
-      ofCounts[of] += 1
+    ZstdSymbolCodes.literalLengthCodes.withUnsafeBufferPointer { llTable in
+      ZstdSymbolCodes.matchLengthCodes.withUnsafeBufferPointer { mlTable in
+        for i in 0..<n {
+          let litLength = Int(store.literalLengths[i])
+          let mlBase = Int(store.matchLengths[i]) &- 3
+          let ll = litLength < 64 ? Int(llTable[litLength]) : zstdHighBit32(UInt32(litLength)) + 19
+          let ml = mlBase < 128 ? Int(mlTable[mlBase]) : zstdHighBit32(UInt32(mlBase)) + 36
+          let of = zstdHighBit32(store.offBases[i])
+          llCodes[i] = UInt8(truncatingIfNeeded: ll)
+          mlCodes[i] = UInt8(truncatingIfNeeded: ml)
+          ofCodes[i] = UInt8(truncatingIfNeeded: of)
+          llCounts[ll] += 1
+          mlCounts[ml] += 1
+          ofCounts[of] += 1
+        }
+      }
     }
     let llCoding = chooseCoding(
       counts: llCounts, total: n, defaultNorm: ZstdFormat.llDefaultNorm, defaultLog: ZstdFormat.llDefaultLog,
@@ -103,14 +109,14 @@ extension ZstdBlockEncoder {
     out += ofCoding.description
     out += mlCoding.description
 
-    var w = ForwardBitWriter(scratch, capacity: scratchCapacity)
+    var w = ZstdForwardBitWriter(scratch, capacity: scratchCapacity)
     let llTable = llCoding.table
     let ofTable = ofCoding.table
     let mlTable = mlCoding.table
     let last = n - 1
-    var llState = llTable?.initialState(Int(llCodes[last])) ?? 0
-    var ofState = ofTable?.initialState(Int(ofCodes[last])) ?? 0
-    var mlState = mlTable?.initialState(Int(mlCodes[last])) ?? 0
+    var llState = llTable.initialState(Int(llCodes[last]))
+    var ofState = ofTable.initialState(Int(ofCodes[last]))
+    var mlState = mlTable.initialState(Int(mlCodes[last]))
     ZstdFormat.llBits.withUnsafeBufferPointer { llBits in
       ZstdFormat.mlBits.withUnsafeBufferPointer { mlBits in
         // Written back to front: the decoder reads the first sequence first.
@@ -119,9 +125,9 @@ extension ZstdBlockEncoder {
           let ml = Int(mlCodes[i])
           let of = Int(ofCodes[i])
           if i != last {
-            ofTable?.encode(of, state: &ofState, into: &w)
-            mlTable?.encode(ml, state: &mlState, into: &w)
-            llTable?.encode(ll, state: &llState, into: &w)
+            ofTable.encode(of, state: &ofState, into: &w)
+            mlTable.encode(ml, state: &mlState, into: &w)
+            llTable.encode(ll, state: &llState, into: &w)
           }
           w.addMasked(UInt64(store.literalLengths[i]), Int(llBits[ll]))
           w.addMasked(UInt64(store.matchLengths[i] - 3), Int(mlBits[ml]))
@@ -129,9 +135,9 @@ extension ZstdBlockEncoder {
         }
       }
     }
-    mlTable?.flush(state: mlState, into: &w)
-    ofTable?.flush(state: ofState, into: &w)
-    llTable?.flush(state: llState, into: &w)
+    mlTable.flush(state: mlState, into: &w)
+    ofTable.flush(state: ofState, into: &w)
+    llTable.flush(state: llState, into: &w)
     let size = w.finish()
     guard !w.overflowed else { return false }
     out.append(contentsOf: UnsafeRawBufferPointer(start: scratch, count: size))

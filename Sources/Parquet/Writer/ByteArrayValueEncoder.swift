@@ -173,7 +173,7 @@ struct ByteArrayValueEncoder: LeafValueEncoder {
   ) {
     var ids: [Int32] = []
     swap(&ids, &pageIDs)
-    ids.reserveCapacity(ids.count &+ range.count)
+    if ids.capacity < ids.count &+ range.count { ids.reserveCapacity(Swift.max(ids.count &+ range.count, ids.capacity &* 2)) }
     var plainSize = 0
     let prefix = isFixedWidth ? 0 : 4
     if mapsSourceDictionary {
@@ -197,11 +197,9 @@ struct ByteArrayValueEncoder: LeafValueEncoder {
     } else {
       for index in range {
         let p = Int(positions[index])
-        let start = Int(offsets[p])
-        let end = Int(offsets[p &+ 1])
-        plainSize &+= end &- start &+ prefix
-        ids.append(dictionary.id(of: UnsafeRawBufferPointer(rebasing: bytes[start..<end])))
+        plainSize &+= Int(offsets[p &+ 1]) &- Int(offsets[p]) &+ prefix
       }
+      dictionary.appendIDs(range, offsets: offsets, bytes: bytes, positions: positions, to: &ids)
     }
     pagePlainSize &+= plainSize
     swap(&ids, &pageIDs)
@@ -211,20 +209,61 @@ struct ByteArrayValueEncoder: LeafValueEncoder {
     _ range: Range<Int>, _ offsets: UnsafeBufferPointer<Int32>, _ bytes: UnsafeRawBufferPointer,
     _ positions: UnsafeBufferPointer<Int32>
   ) {
-    let statistics = settings.statistics
-    let order = plan.order
-    for index in range {
-      let p = Int(positions[index])
-      let start = Int(offsets[p])
-      let end = Int(offsets[p &+ 1])
-      let value = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
-      appendValue(value)
-      if statistics { bounds.update(value, order: order) }
+    if settings.encoding == .plain {
+      appendPlain(range, offsets, bytes, positions)
+    } else {
+      for index in range {
+        let p = Int(positions[index])
+        pageData.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[Int(offsets[p])..<Int(offsets[p &+ 1])]))
+        pageOffsets.append(Int32(truncatingIfNeeded: pageData.count))
+      }
+    }
+    if settings.statistics {
+      let order = plan.order
+      var bounds = self.bounds
+      for index in range {
+        let p = Int(positions[index])
+        bounds.update(UnsafeRawBufferPointer(rebasing: bytes[Int(offsets[p])..<Int(offsets[p &+ 1])]), order: order)
+      }
+      self.bounds = bounds
     }
   }
 
+  /// PLAIN-encodes values `range` onto the open page: sizes them first, grows the page once,
+  /// then copies each value (with its 4-byte length unless fixed-width) into place.
+  private mutating func appendPlain(
+    _ range: Range<Int>, _ offsets: UnsafeBufferPointer<Int32>, _ bytes: UnsafeRawBufferPointer,
+    _ positions: UnsafeBufferPointer<Int32>
+  ) {
+    let prefix = isFixedWidth ? 0 : 4
+    var total = 0
+    for index in range {
+      let p = Int(positions[index])
+      total &+= Int(offsets[p &+ 1]) &- Int(offsets[p]) &+ prefix
+    }
+    var page: [UInt8] = []
+    swap(&page, &pagePlain)
+    var at = page.count
+    if page.capacity < at &+ total { page.reserveCapacity(Swift.max(at &+ total, page.capacity &* 2)) }
+    page.append(contentsOf: repeatElement(0, count: total))
+    page.withUnsafeMutableBytes { out in
+      guard let target = out.baseAddress, let source = bytes.baseAddress else { return }
+      for index in range {
+        let p = Int(positions[index])
+        let start = Int(offsets[p])
+        let length = Int(offsets[p &+ 1]) &- start
+        if prefix != 0 {
+          target.storeBytes(of: UInt32(truncatingIfNeeded: length).littleEndian, toByteOffset: at, as: UInt32.self)
+          at &+= 4
+        }
+        (target + at).copyMemory(from: source + start, byteCount: length)
+        at &+= length
+      }
+    }
+    swap(&page, &pagePlain)
+  }
+
   /// Adds one value to the open page in the fallback encoding's buffer.
-  @inline(__always)
   private mutating func appendValue(_ value: UnsafeRawBufferPointer) {
     if settings.encoding == .plain {
       if !isFixedWidth {

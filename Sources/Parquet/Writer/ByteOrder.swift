@@ -15,6 +15,13 @@ enum ByteOrder {
       }
       index &+= 8
     }
+    let rest = count &- index
+    if rest >= 4 {
+      return pa.loadUnaligned(fromByteOffset: index, as: UInt32.self)
+        == pb.loadUnaligned(fromByteOffset: index, as: UInt32.self)
+        && pa.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)
+          == pb.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)
+    }
     while index < count {
       if pa.load(fromByteOffset: index, as: UInt8.self) != pb.load(fromByteOffset: index, as: UInt8.self) {
         return false

@@ -1,18 +1,6 @@
 import Columnar
 import Storage
 
-/// The part of a leaf's writer the file writer sees.
-protocol ColumnChunkWriting: AnyObject {
-  var plan: LeafColumn { get }
-  /// Encodes one slice of rows, cutting pages as they fill.
-  func append(_ shredded: ShreddedLeaf) throws(ParquetError)
-  /// Bytes held for the chunk in progress: finished pages, the open page, the dictionary.
-  var bufferedByteCount: Int { get }
-  /// Ends the chunk (flushing the open page), writes its pages to `file` and starts the next
-  /// chunk empty. The metadata's offsets are positions in `file`.
-  func writeChunk(to file: inout any WritableFile) throws(ParquetError) -> ColumnMetaData
-}
-
 /// The typed half of a leaf's writer: holds the open page's values and the dictionary.
 protocol LeafValueEncoder {
   /// Takes the dense values of a slice; ``appendToPage(_:)`` then refers to them by index.
@@ -49,7 +37,7 @@ struct ColumnSettings: Sendable {
 
 /// Writes one leaf's column chunks: levels, page cutting at row boundaries, page headers and
 /// compression; the values are `Values`'s business.
-final class LeafChunkWriter<Values: LeafValueEncoder>: ColumnChunkWriting {
+final class LeafChunkWriter<Values: LeafValueEncoder> {
   let plan: LeafColumn
   let settings: ColumnSettings
   private var values: Values

@@ -140,6 +140,63 @@ struct ByteArrayDictionary: Sendable {
     return id
   }
 
+  /// Appends to `ids` the id of each value `bytes[offsets[p]..<offsets[p+1]]` for `p` in
+  /// `positions[range]`, adding new values. Lookups run with the table's memory held and stop
+  /// only to insert, so a column of few distinct values costs a hash and a compare per value.
+  mutating func appendIDs(
+    _ range: Range<Int>, offsets: UnsafeBufferPointer<Int32>, bytes: UnsafeRawBufferPointer,
+    positions: UnsafeBufferPointer<Int32>, to ids: inout [Int32]
+  ) {
+    var index = range.lowerBound
+    let end = range.upperBound
+    while index < end {
+      var missHash: UInt32 = 0
+      var missSlot = 0
+      let mask = self.mask
+      index = slots.withUnsafeBufferPointer { table in
+        self.offsets.withUnsafeBufferPointer { storedOffsets in
+          self.bytes.withUnsafeBytes { stored in
+            var i = index
+            while i < end {
+              let p = Int(positions[i])
+              let value = UnsafeRawBufferPointer(rebasing: bytes[Int(offsets[p])..<Int(offsets[p &+ 1])])
+              let hash = Self.hash(value)
+              var slot = Int(truncatingIfNeeded: hash) & mask
+              while true {
+                let entry = table[slot]
+                if entry.id < 0 {
+                  missHash = hash
+                  missSlot = slot
+                  return i
+                }
+                if entry.hash == hash {
+                  let start = Int(storedOffsets[Int(entry.id)])
+                  let stop = Int(storedOffsets[Int(entry.id) &+ 1])
+                  if ByteOrder.equal(UnsafeRawBufferPointer(rebasing: stored[start..<stop]), value) {
+                    ids.append(entry.id)
+                    break
+                  }
+                }
+                slot = (slot &+ 1) & mask
+              }
+              i &+= 1
+            }
+            return i
+          }
+        }
+      }
+      guard index < end else { return }
+      let p = Int(positions[index])
+      let id = Int32(truncatingIfNeeded: count)
+      self.bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[Int(offsets[p])..<Int(offsets[p &+ 1])]))
+      self.offsets.append(Int32(truncatingIfNeeded: self.bytes.count))
+      slots[missSlot] = Slot(hash: missHash, id: id)
+      ids.append(id)
+      if (count &+ 1) &* 2 > slots.count { grow() }
+      index &+= 1
+    }
+  }
+
   /// Entry `id`'s bytes.
   func withEntry<R>(_ id: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
     let start = Int(offsets[id])
@@ -168,13 +225,19 @@ struct ByteArrayDictionary: Sendable {
       h ^= h &>> 29
       index &+= 8
     }
-    if index < count {
-      var tail: UInt64 = 0
-      var shift: UInt64 = 0
-      while index < count {
-        tail |= UInt64(base.load(fromByteOffset: index, as: UInt8.self)) &<< shift
-        shift &+= 8
-        index &+= 1
+    let rest = count &- index
+    if rest > 0 {
+      // The last 1...7 bytes as one word, from at most two overlapping loads.
+      var tail: UInt64
+      if rest >= 4 {
+        let low = UInt64(base.loadUnaligned(fromByteOffset: index, as: UInt32.self))
+        let high = UInt64(base.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self))
+        tail = low | high &<< 32
+      } else {
+        let first = UInt64(base.load(fromByteOffset: index, as: UInt8.self))
+        let middle = UInt64(base.load(fromByteOffset: index &+ rest &>> 1, as: UInt8.self))
+        let last = UInt64(base.load(fromByteOffset: count &- 1, as: UInt8.self))
+        tail = first | middle &<< 8 | last &<< 16
       }
       h = (h ^ tail) &* 0x9E37_79B9_7F4A_7C15
       h ^= h &>> 29

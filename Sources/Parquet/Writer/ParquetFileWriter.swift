@@ -25,7 +25,7 @@ public struct ParquetFileWriter: ~Copyable {
   public let options: ParquetWriteOptions
   private var file: any WritableFile
   private let writerSchema: WriterSchema
-  private var columns: [any ColumnChunkWriting]
+  private var columns: [ColumnWriter]
   private var shredded = ShreddedLeaf()
   private var rowGroups: [RowGroup] = []
   /// Rows buffered in the row group in progress.
@@ -43,7 +43,7 @@ public struct ParquetFileWriter: ~Copyable {
   {
     var file: any WritableFile = file
     let writerSchema: WriterSchema
-    let columns: [any ColumnChunkWriting]
+    let columns: [ColumnWriter]
     do {
       try options.validate()
       writerSchema = try WriterSchema(schema)

@@ -200,7 +200,7 @@ struct WriterSchema: Sendable {
         return SchemaElement(name: name, type: .int64, logicalType: .time(isAdjustedToUTC: true, unit: .nanos))
       }
     case .timestamp(let unit, let utc):
-      let parquetUnit: TimeUnit
+      let parquetUnit: ParquetTimeUnit
       var converted: ConvertedType?
       switch unit {
       case .millisecond:

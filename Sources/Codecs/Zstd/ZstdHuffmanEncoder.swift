@@ -1,6 +1,6 @@
 /// A length-limited canonical Huffman code for literals, laid out the way zstd's decoder rebuilds
 /// it from weights.
-struct HuffmanEncoder {
+struct ZstdHuffmanEncoder {
   static let maxBits = ZstdFormat.huffmanMaxBits
 
   private(set) var codes = [UInt16](repeating: 0, count: 256)
@@ -107,7 +107,7 @@ struct HuffmanEncoder {
 
   /// Appends the tree description (direct 4-bit weights, or FSE-compressed when smaller or when
   /// there are more than 128 weights). Returns false when it cannot be described.
-  func writeDescription(into out: inout [UInt8], check: HuffmanDecoder) -> Bool {
+  func writeDescription(into out: inout [UInt8], check: ZstdHuffmanDecoder) -> Bool {
     let count = lastSymbol
     var fse: [UInt8] = []
     if count >= 2 { fse = compressedWeights() }
@@ -136,7 +136,7 @@ struct HuffmanEncoder {
     return true
   }
 
-  private func sameTable(_ decoder: HuffmanDecoder) -> Bool {
+  private func sameTable(_ decoder: ZstdHuffmanDecoder) -> Bool {
     guard decoder.maxBits == maxBits else { return false }
     for s in 0...lastSymbol where lengths[s] > 0 {
       let index = Int(codes[s]) << (maxBits - Int(lengths[s]))
@@ -160,16 +160,16 @@ struct HuffmanEncoder {
     let distinct = histogram.filter { $0 > 0 }.count
     guard distinct >= 2 else { return [] }  // a one-symbol FSE table cannot end the stream
     let histogramUsed = Array(histogram[0...maxWeight])
-    let log = FSENormalizer.tableLog(
+    let log = ZstdFSENormalizer.tableLog(
       maxLog: ZstdFormat.huffmanWeightsMaxLog, total: count, maxSymbol: maxWeight, distinct: distinct)
-    let norm = FSENormalizer.normalize(histogramUsed, total: count, tableLog: log)
+    let norm = ZstdFSENormalizer.normalize(histogramUsed, total: count, tableLog: log)
     var out: [UInt8] = []
-    _ = FSENormalizer.writeDescription(norm, tableLog: log, into: &out)
-    let table = FSEEncodeTable(norm: norm, tableLog: log)
+    _ = ZstdFSENormalizer.writeDescription(norm, tableLog: log, into: &out)
+    let table = ZstdFSEEncodeTable(norm: norm, tableLog: log)
     let capacity = count * 2 + 16
     let stream = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 8)
     defer { stream.deallocate() }
-    var w = ForwardBitWriter(stream, capacity: capacity)
+    var w = ZstdForwardBitWriter(stream, capacity: capacity)
     // Mirror of the decoder: state 1 yields even positions, state 2 odd ones; the stream ends
     // when an advance runs past its start.
     var i = count
@@ -201,7 +201,7 @@ struct HuffmanEncoder {
   /// Encodes `count` symbols as one backward-readable stream; returns its size, or nil if it
   /// did not fit in `capacity`.
   func encodeStream(_ src: UnsafePointer<UInt8>, count: Int, into dst: UnsafeMutableRawPointer, capacity: Int) -> Int? {
-    var w = ForwardBitWriter(dst, capacity: capacity)
+    var w = ZstdForwardBitWriter(dst, capacity: capacity)
     codes.withUnsafeBufferPointer { codes in
       lengths.withUnsafeBufferPointer { lengths in
         var i = count

@@ -1,6 +1,6 @@
 /// Huffman decoding for zstd literals: reads a tree description (weights) into a single-lookup
 /// table and decodes 1 or 4 interleaved backward bitstreams with it.
-final class HuffmanDecoder {
+final class ZstdHuffmanDecoder {
   /// Each entry: symbol in the low byte, code length in the high byte; indexed by the next
   /// `maxBits` bits of the stream.
   let table: UnsafeMutablePointer<UInt16>
@@ -8,13 +8,13 @@ final class HuffmanDecoder {
   var isValid = false
 
   private let weights: UnsafeMutablePointer<UInt8>
-  private let weightTable = FSEDecodeTable()
+  private let weightTable = ZstdFSEDecodeTable()
   private let norm: UnsafeMutablePointer<Int16>
 
   init() {
     table = .allocate(capacity: 1 << ZstdFormat.huffmanDecodeMaxBits)
     weights = .allocate(capacity: 256)
-    norm = .allocate(capacity: FSEDecodeTable.maxSymbols)
+    norm = .allocate(capacity: ZstdFSEDecodeTable.maxSymbols)
   }
 
   deinit {
@@ -53,12 +53,12 @@ final class HuffmanDecoder {
 
   /// FSE-compressed weights: two interleaved states over one backward stream.
   private func decodeWeights(_ src: UnsafeRawBufferPointer, offset: Int) throws(CodecError) -> Int {
-    let d = try FSEDescription.read(
+    let d = try ZstdFSEDescription.read(
       src, maxSymbol: ZstdFormat.huffmanDecodeMaxBits, maxLog: ZstdFormat.huffmanWeightsMaxLog,
       into: norm, offset: offset)
     try weightTable.build(norm: norm, symbolCount: d.symbolCount, tableLog: d.tableLog, base: nil, addBits: nil)
     guard d.size < src.count else { throw .zstd(.corruptInput, "Huffman weights stream missing", at: offset) }
-    var reader = try BackwardBitReader(
+    var reader = try ZstdBackwardBitReader(
       UnsafeRawBufferPointer(rebasing: src[d.size...]), offset: offset + d.size)
     let t = weightTable.entries
     var s1 = Int(reader.read(d.tableLog))
@@ -103,11 +103,11 @@ final class HuffmanDecoder {
     }
     guard total > 0 else { throw .zstd(.corruptInput, "Huffman weights all zero", at: offset) }
     // The last symbol's weight is implied: it completes the total to the next power of two.
-    let bits = highBit32(UInt32(total)) + 1
+    let bits = zstdHighBit32(UInt32(total)) + 1
     guard bits <= ZstdFormat.huffmanDecodeMaxBits else { throw .zstd(.corruptInput, "Huffman code too long", at: offset) }
     let rest = (1 << bits) - total
     guard rest > 0, rest & (rest - 1) == 0 else { throw .zstd(.corruptInput, "Huffman weights do not form a tree", at: offset) }
-    let lastWeight = highBit32(UInt32(rest)) + 1
+    let lastWeight = zstdHighBit32(UInt32(rest)) + 1
     weights[weightCount] = UInt8(lastWeight)
     rankCount[lastWeight] += 1
     let symbolCount = weightCount + 1
@@ -133,7 +133,7 @@ final class HuffmanDecoder {
 
   /// Decodes one stream that must produce exactly `count` symbols into `dst`.
   func decode1X(_ src: UnsafeRawBufferPointer, into dst: UnsafeMutablePointer<UInt8>, count: Int, offset: Int) throws(CodecError) {
-    var r = try BackwardBitReader(src, offset: offset)
+    var r = try ZstdBackwardBitReader(src, offset: offset)
     let t = table
     let bits = maxBits
     var op = dst
@@ -174,10 +174,10 @@ final class HuffmanDecoder {
     }
     let segment = (count + 3) / 4
     guard count - 3 * segment >= 0 else { throw .zstd(.corruptInput, "too few literals for 4 streams", at: offset) }
-    var r1 = try BackwardBitReader(UnsafeRawBufferPointer(rebasing: src[start1..<start2]), offset: offset + start1)
-    var r2 = try BackwardBitReader(UnsafeRawBufferPointer(rebasing: src[start2..<start3]), offset: offset + start2)
-    var r3 = try BackwardBitReader(UnsafeRawBufferPointer(rebasing: src[start3..<start4]), offset: offset + start3)
-    var r4 = try BackwardBitReader(UnsafeRawBufferPointer(rebasing: src[start4...]), offset: offset + start4)
+    var r1 = try ZstdBackwardBitReader(UnsafeRawBufferPointer(rebasing: src[start1..<start2]), offset: offset + start1)
+    var r2 = try ZstdBackwardBitReader(UnsafeRawBufferPointer(rebasing: src[start2..<start3]), offset: offset + start2)
+    var r3 = try ZstdBackwardBitReader(UnsafeRawBufferPointer(rebasing: src[start3..<start4]), offset: offset + start3)
+    var r4 = try ZstdBackwardBitReader(UnsafeRawBufferPointer(rebasing: src[start4...]), offset: offset + start4)
     let t = table
     let bits = maxBits
     var o1 = dst
@@ -218,7 +218,7 @@ final class HuffmanDecoder {
 
   @inline(__always)
   private static func finish(
-    _ r: inout BackwardBitReader, _ t: UnsafeMutablePointer<UInt16>, _ bits: Int,
+    _ r: inout ZstdBackwardBitReader, _ t: UnsafeMutablePointer<UInt16>, _ bits: Int,
     _ from: UnsafeMutablePointer<UInt8>, _ end: UnsafeMutablePointer<UInt8>, _ offset: Int
   ) throws(CodecError) {
     var op = from
