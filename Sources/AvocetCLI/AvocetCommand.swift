@@ -1,7 +1,7 @@
 public import ArgumentParser
 
 /// The root of the `avocet` command line.
-public struct AvocetCommand: AsyncParsableCommand {
+public struct AvocetCommand: ParsableCommand {
   public static let configuration = CommandConfiguration(
     commandName: "avocet",
     abstract: "Security logs in open Delta Lake tables, queried with SQL.",

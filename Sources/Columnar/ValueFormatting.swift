@@ -68,6 +68,29 @@ public enum ValueFormatting {
     return value.description
   }
 
+  /// The shortest text that reads back as the same Float16 (`65500.0` for 65504).
+  public static func floatText(_ value: Float16) -> String {
+    guard value.isFinite else { return floatText(Float(value)) }
+    if value == 0 { return value.sign == .minus ? "-0.0" : "0.0" }
+    let wide = Double(value)
+    let exponent = Int((wide.magnitude).exponent10)
+    for digits in 1...5 {
+      let shift = digits - 1 - exponent
+      let candidate =
+        shift >= 0
+        ? (wide * power10(shift)).rounded(.toNearestOrEven) / power10(shift)
+        : (wide / power10(-shift)).rounded(.toNearestOrEven) * power10(-shift)
+      if Float16(candidate) == value { return candidate.description }
+    }
+    return wide.description
+  }
+
+  private static func power10(_ n: Int) -> Double {
+    var result = 1.0
+    for _ in 0..<n { result *= 10 }
+    return result
+  }
+
   /// Appends `bytes` as the inside of a JSON string, escaping quotes, backslashes and controls.
   public static func appendJSONEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
     let hex = Array("0123456789abcdef".utf8)
@@ -93,5 +116,22 @@ public enum ValueFormatting {
       runStart = index + 1
     }
     if runStart < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
+  }
+}
+
+extension Double {
+  /// floor(log10(self)) for a positive finite value.
+  fileprivate var exponent10: Double {
+    var e = 0.0
+    var x = self
+    while x >= 10 {
+      x /= 10
+      e += 1
+    }
+    while x < 1 {
+      x *= 10
+      e -= 1
+    }
+    return e
   }
 }

@@ -64,9 +64,7 @@ public enum ValueRenderer {
     case .uint8(let values): out.append(contentsOf: Array(String(values[row]).utf8))
     case .uint16(let values):
       if case .float16 = column.type {
-        let half = Float16(bitPattern: values[row])
-        let text = half.isFinite ? half.description : ValueFormatting.floatText(Float(half))
-        appendFloat(text, quote: quote, to: &out)
+        appendFloat(ValueFormatting.floatText(Float16(bitPattern: values[row])), quote: quote, to: &out)
       } else {
         out.append(contentsOf: Array(String(values[row]).utf8))
       }

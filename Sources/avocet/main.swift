@@ -1,3 +1,3 @@
 import AvocetCLI
 
-await AvocetCommand.main()
+AvocetCommand.main()

@@ -97,7 +97,11 @@ import Testing
     let values = (0..<count).map { _ in Int32(truncatingIfNeeded: rng.next() & ((1 << UInt64(width)) - 1)) }
     // Reference packer: MSB first.
     var bits: [Bool] = []
-    for v in values { for b in stride(from: width - 1, through: 0, by: -1) { bits.append((UInt32(bitPattern: v) >> UInt32(b)) & 1 == 1) } }
+    for v in values {
+      for b in stride(from: width - 1, through: 0, by: -1) {
+        bits.append((UInt32(bitPattern: v) >> UInt32(b)) & 1 == 1)
+      }
+    }
     var packed = [UInt8](repeating: 0, count: (bits.count + 7) / 8)
     for (i, bit) in bits.enumerated() where bit { packed[i / 8] |= 0x80 >> UInt8(i % 8) }
     var out: [Int32] = []
@@ -120,7 +124,9 @@ import Testing
   }
 
   @Test func legacyRejectsBadInput() {
-    #expect(throws: ParquetError.self) { try BitPackedLegacyDecoder(UnsafeRawBufferPointer(start: nil, count: 0), bitWidth: 33) }
+    #expect(throws: ParquetError.self) {
+      try BitPackedLegacyDecoder(UnsafeRawBufferPointer(start: nil, count: 0), bitWidth: 33)
+    }
     withExactBytes([1, 2, 3]) { raw in
       expectParquetError {
         var decoder = try BitPackedLegacyDecoder(raw, bitWidth: 7)

@@ -18,10 +18,14 @@ import Testing
 
   @Test func floatsAndDoubles() throws {
     var rng = TestRandom(seed: 11)
-    let specials: [Double] = [.nan, -.nan, -0.0, 0.0, .infinity, -.infinity, .leastNonzeroMagnitude, .greatestFiniteMagnitude]
+    let specials: [Double] = [
+      .nan, -.nan, -0.0, 0.0, .infinity, -.infinity, .leastNonzeroMagnitude, .greatestFiniteMagnitude,
+    ]
     for count in edgeCounts {
       let doubles = (0..<count).map { i in i < specials.count ? specials[i] : Double(bitPattern: rng.next()) }
-      let floats = (0..<count).map { i in i < specials.count ? Float(specials[i]) : Float(bitPattern: UInt32(truncatingIfNeeded: rng.next())) }
+      let floats = (0..<count).map { i in
+        i < specials.count ? Float(specials[i]) : Float(bitPattern: UInt32(truncatingIfNeeded: rng.next()))
+      }
       var d: [UInt8] = []
       var f: [UInt8] = []
       doubles.withUnsafeBufferPointer { ByteStreamSplitEncoder.encode($0, into: &d) }

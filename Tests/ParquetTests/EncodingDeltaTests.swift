@@ -10,7 +10,9 @@ import Testing
     return out
   }
 
-  static func decode32(_ bytes: [UInt8], count: Int, batches: [Int] = [Int.max]) throws -> (values: [Int32], consumed: Int) {
+  static func decode32(_ bytes: [UInt8], count: Int, batches: [Int] = [Int.max]) throws -> (
+    values: [Int32], consumed: Int
+  ) {
     try withExactBytes(bytes) { raw in
       var decoder = try DeltaBinaryPackedDecoder(raw, valueBits: 32, maxValues: count)
       #expect(decoder.totalCount == count)
@@ -24,12 +26,17 @@ import Testing
         b += 1
       }
       #expect(decoder.consumed == end)
-      expectParquetError { var one = [Int32](repeating: 0, count: 1); try one.withUnsafeMutableBufferPointer { try decoder.decode(into: $0) } }
+      expectParquetError {
+        var one = [Int32](repeating: 0, count: 1);
+        try one.withUnsafeMutableBufferPointer { try decoder.decode(into: $0) }
+      }
       return (out, decoder.consumed)
     }
   }
 
-  static func decode64(_ bytes: [UInt8], count: Int, batches: [Int] = [Int.max]) throws -> (values: [Int64], consumed: Int) {
+  static func decode64(_ bytes: [UInt8], count: Int, batches: [Int] = [Int.max]) throws -> (
+    values: [Int64], consumed: Int
+  ) {
     try withExactBytes(bytes) { raw in
       var decoder = try DeltaBinaryPackedDecoder(raw, valueBits: 64, maxValues: count)
       let end = try decoder.endOffset()
@@ -127,7 +134,9 @@ import Testing
       encoder.finish(into: &streamed)
       #expect(streamed == Self.encode(values), "count \(count)")
       var wide: [UInt8] = []
-      values.withUnsafeBufferPointer { DeltaBinaryPackedEncoder<Int64>.encode($0, blockSize: 512, miniblocksPerBlock: 8, into: &wide) }
+      values.withUnsafeBufferPointer {
+        DeltaBinaryPackedEncoder<Int64>.encode($0, blockSize: 512, miniblocksPerBlock: 8, into: &wide)
+      }
       #expect(try Self.decode64(wide, count: count, batches: [100]).values == values)
     }
   }
@@ -176,7 +185,8 @@ import Testing
     fails([0x80, 0x01, 0x04, 0x05, 0x80, 0x80, 0x80, 0x80, 0x10], "first value past INT32")
     fails([0x80, 0x01, 0x04, 0x05, 0x00, 0x80, 0x80, 0x80, 0x80, 0x10, 0, 0, 0, 0], "min delta past INT32")
     fails([0x80, 0x01, 0x04, 0x05, 0x00, 0x02, 33, 0, 0, 0] + [UInt8](repeating: 0, count: 200), "width 33 for INT32")
-    fails([0x80, 0x01, 0x04, 0x05, 0x00, 0x02, 65, 0, 0, 0] + [UInt8](repeating: 0, count: 300), valueBits: 64, "width 65")
+    fails(
+      [0x80, 0x01, 0x04, 0x05, 0x00, 0x02, 65, 0, 0, 0] + [UInt8](repeating: 0, count: 300), valueBits: 64, "width 65")
     fails([0x80, 0x01, 0x04, 0x05, 0x00, 0x02, 0, 0], "widths cut short")
     fails([0x80, 0x01, 0x04, 0x05, 0x00, 0x02, 8, 0, 0, 0, 1, 2], "miniblock cut short")
     fails([0x80, 0x01, 0x04, 0x05, 0x00], "no block")
@@ -208,7 +218,9 @@ import Testing
       let values = Self.values(count: count, seed: UInt64(count))
       let (offsets, flat) = joinValues(values)
       var encoded: [UInt8] = []
-      offsets.withUnsafeBufferPointer { o in flat.withUnsafeBytes { DeltaLengthByteArrayEncoder.encode(offsets: o, bytes: $0, into: &encoded) } }
+      offsets.withUnsafeBufferPointer { o in
+        flat.withUnsafeBytes { DeltaLengthByteArrayEncoder.encode(offsets: o, bytes: $0, into: &encoded) }
+      }
       try withExactBytes(encoded) { raw in
         var decoder = try DeltaLengthByteArrayDecoder(raw, maxValues: count)
         #expect(decoder.count == count)
@@ -237,7 +249,9 @@ import Testing
       let values = Self.values(count: count, seed: 1000 + UInt64(count))
       let (offsets, flat) = joinValues(values)
       var encoded: [UInt8] = []
-      offsets.withUnsafeBufferPointer { o in flat.withUnsafeBytes { DeltaByteArrayEncoder.encode(offsets: o, bytes: $0, into: &encoded) } }
+      offsets.withUnsafeBufferPointer { o in
+        flat.withUnsafeBytes { DeltaByteArrayEncoder.encode(offsets: o, bytes: $0, into: &encoded) }
+      }
       try withExactBytes(encoded) { raw in
         var decoder = try DeltaByteArrayDecoder(raw, maxValues: count)
         var outOffsets: [Int32] = [0]
@@ -264,7 +278,9 @@ import Testing
     let words = ["axis", "axle", "babble", "babyhood"].map { Array($0.utf8) }
     let (offsets, flat) = joinValues(words)
     var encoded: [UInt8] = []
-    offsets.withUnsafeBufferPointer { o in flat.withUnsafeBytes { DeltaByteArrayEncoder.encode(offsets: o, bytes: $0, into: &encoded) } }
+    offsets.withUnsafeBufferPointer { o in
+      flat.withUnsafeBytes { DeltaByteArrayEncoder.encode(offsets: o, bytes: $0, into: &encoded) }
+    }
     var expected: [UInt8] = []
     [Int32(0), 2, 0, 3].withUnsafeBufferPointer { DeltaBinaryPackedEncoder<Int32>.encode($0, into: &expected) }
     [Int32(4), 2, 6, 5].withUnsafeBufferPointer { DeltaBinaryPackedEncoder<Int32>.encode($0, into: &expected) }
@@ -281,7 +297,9 @@ import Testing
     let hello = ["Hello", "World", "Foobar", "ABCDEF"].map { Array($0.utf8) }
     let (ho, hb) = joinValues(hello)
     var dlba: [UInt8] = []
-    ho.withUnsafeBufferPointer { o in hb.withUnsafeBytes { DeltaLengthByteArrayEncoder.encode(offsets: o, bytes: $0, into: &dlba) } }
+    ho.withUnsafeBufferPointer { o in
+      hb.withUnsafeBytes { DeltaLengthByteArrayEncoder.encode(offsets: o, bytes: $0, into: &dlba) }
+    }
     #expect(dlba.suffix(22) == ArraySlice("HelloWorldFoobarABCDEF".utf8))
   }
 

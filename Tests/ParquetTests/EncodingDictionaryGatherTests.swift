@@ -17,7 +17,9 @@ import Testing
     var flba = [UInt8](repeating: 0, count: 6)
     try raw.withUnsafeBytes { d in
       try [Int32(1), 0].withUnsafeBufferPointer { i in
-        try flba.withUnsafeMutableBytes { try DictionaryGather.gatherRaw(d, width: 3, indices: i, into: $0.baseAddress!) }
+        try flba.withUnsafeMutableBytes {
+          try DictionaryGather.gatherRaw(d, width: 3, indices: i, into: $0.baseAddress!)
+        }
       }
     }
     #expect(flba == [4, 5, 6, 1, 2, 3])
@@ -53,7 +55,9 @@ import Testing
     }
     // Empty dictionary: any index is bad, no index is fine.
     try [Int32]().withUnsafeBufferPointer { try DictionaryGather.validateIndices($0, dictionaryCount: 0) }
-    expectParquetError { try [Int32(0)].withUnsafeBufferPointer { try DictionaryGather.validateIndices($0, dictionaryCount: 0) } }
+    expectParquetError {
+      try [Int32(0)].withUnsafeBufferPointer { try DictionaryGather.validateIndices($0, dictionaryCount: 0) }
+    }
     var out = [Int32](repeating: 0, count: 1)
     expectParquetError {
       try [Int32(5)].withUnsafeBufferPointer { d in

@@ -6,8 +6,12 @@ import Testing
   @Test func fixedWidthRoundTrips() throws {
     var rng = TestRandom(seed: 1)
     for count in edgeCounts {
-      let ints32 = (0..<count).map { i -> Int32 in i % 3 == 0 ? (i % 2 == 0 ? .min : .max) : Int32(truncatingIfNeeded: rng.next()) }
-      let ints64 = (0..<count).map { i -> Int64 in i % 3 == 0 ? (i % 2 == 0 ? .min : .max) : Int64(bitPattern: rng.next()) }
+      let ints32 = (0..<count).map { i -> Int32 in
+        i % 3 == 0 ? (i % 2 == 0 ? .min : .max) : Int32(truncatingIfNeeded: rng.next())
+      }
+      let ints64 = (0..<count).map { i -> Int64 in
+        i % 3 == 0 ? (i % 2 == 0 ? .min : .max) : Int64(bitPattern: rng.next())
+      }
       let floats = (0..<count).map { i -> Float in [Float.nan, -0.0, .infinity, 1.5][i % 4] }
       let doubles = (0..<count).map { i -> Double in [Double.nan, -0.0, -.infinity, .pi][i % 4] }
       var bytes: [UInt8] = []
@@ -129,7 +133,9 @@ import Testing
       let values = Self.byteArrayValues(count: count, seed: UInt64(count))
       let (offsets, flat) = joinValues(values)
       var bytes: [UInt8] = []
-      offsets.withUnsafeBufferPointer { o in flat.withUnsafeBytes { PlainEncoder.encodeByteArrays(offsets: o, bytes: $0, into: &bytes) } }
+      offsets.withUnsafeBufferPointer { o in
+        flat.withUnsafeBytes { PlainEncoder.encodeByteArrays(offsets: o, bytes: $0, into: &bytes) }
+      }
       #expect(bytes.count == count * 4 + flat.count)
       try withExactBytes(bytes) { raw in
         var decoder = PlainDecoder(raw)

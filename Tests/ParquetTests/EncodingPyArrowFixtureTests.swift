@@ -15,27 +15,16 @@ import Testing
     let encoding: String
     let type: String
     let hex: String
-    let values: Values
+    /// Integers (values, levels, indices, booleans as 0/1).
+    let values: [Int64]?
+    /// Hex of byte arrays, or of fixed-width values' little-endian bytes.
+    let blobs: [String]?
     let width: Int?
     let bitWidth: Int?
     var testDescription: String { "\(encoding) \(type) \(name)" }
     var bytes: [UInt8] { hexBytes(hex) }
-    var ints: [Int64] { if case .ints(let v) = values { v } else { [] } }
-    /// Byte arrays, or the little-endian bytes of fixed-width values.
-    var blobs: [[UInt8]] { if case .hex(let v) = values { v.map(hexBytes) } else { [] } }
-  }
-
-  enum Values: Decodable {
-    case ints([Int64])
-    case hex([String])
-    init(from decoder: any Decoder) throws {
-      let container = try decoder.singleValueContainer()
-      if let ints = try? container.decode([Int64].self) {
-        self = .ints(ints)
-      } else {
-        self = .hex(try container.decode([String].self))
-      }
-    }
+    var ints: [Int64] { values ?? [] }
+    var blobBytes: [[UInt8]] { (blobs ?? []).map(hexBytes) }
   }
 
   static let cases: [Case] = {
@@ -73,10 +62,14 @@ import Testing
     #expect(ours == bytes)
   }
 
-  @Test(arguments: cases.filter { ["DELTA_LENGTH_BYTE_ARRAY", "DELTA_BYTE_ARRAY"].contains($0.encoding) || ($0.encoding == "PLAIN" && $0.type == "BYTE_ARRAY") })
+  @Test(
+    arguments: cases.filter {
+      ["DELTA_LENGTH_BYTE_ARRAY", "DELTA_BYTE_ARRAY"].contains($0.encoding)
+        || ($0.encoding == "PLAIN" && $0.type == "BYTE_ARRAY")
+    })
   func byteArrays(_ c: Case) throws {
     let bytes = c.bytes
-    let expected = c.blobs
+    let expected = c.blobBytes
     var offsets: [Int32] = [0]
     var out: [UInt8] = []
     var consumed = 0
@@ -117,7 +110,7 @@ import Testing
   @Test(arguments: cases.filter { $0.encoding == "BYTE_STREAM_SPLIT" })
   func byteStreamSplit(_ c: Case) throws {
     let bytes = c.bytes
-    let expected = c.blobs
+    let expected = c.blobBytes
     let width = expected.first?.count ?? 1
     var flat: [UInt8] = []
     try withExactBytes(bytes) { raw in

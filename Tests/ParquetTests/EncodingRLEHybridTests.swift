@@ -44,9 +44,13 @@ import Testing
   @Test(arguments: 0...32)
   func roundTrip(bitWidth: Int) throws {
     for count in edgeCounts {
-      for (p, values) in Self.patterns(count: count, bitWidth: bitWidth, seed: UInt64(bitWidth * 1000 + count)).enumerated() {
+      for (p, values) in Self.patterns(count: count, bitWidth: bitWidth, seed: UInt64(bitWidth * 1000 + count))
+        .enumerated()
+      {
         let bytes = Self.encode(values, bitWidth: bitWidth)
-        #expect(try Self.decode(bytes, bitWidth: bitWidth, count: count) == values, "width \(bitWidth) count \(count) pattern \(p)")
+        #expect(
+          try Self.decode(bytes, bitWidth: bitWidth, count: count) == values,
+          "width \(bitWidth) count \(count) pattern \(p)")
         // Odd batch sizes split groups and runs.
         #expect(try Self.decode(bytes, bitWidth: bitWidth, count: count, batches: [1, 3, 7, 13, 64, 5]) == values)
       }
@@ -141,7 +145,8 @@ import Testing
     let indices: [Int32] = (0..<1000).map { Int32(($0 * 37) % 600) }
     var indexPage: [UInt8] = []
     indices.withUnsafeBufferPointer {
-      RLEHybridEncoder.encodeDictionaryIndices($0, bitWidth: RLEHybridEncoder.bitWidth(forDictionaryCount: 600), into: &indexPage)
+      RLEHybridEncoder.encodeDictionaryIndices(
+        $0, bitWidth: RLEHybridEncoder.bitWidth(forDictionaryCount: 600), into: &indexPage)
     }
     #expect(indexPage[0] == 10)
     try withExactBytes(indexPage) { raw in
@@ -175,7 +180,9 @@ import Testing
     fails([0xFF, 0xFF, 0xFF, 0xFF, 0x0F], bitWidth: 1, count: 8, "bit-packed run over 2^31 values")
     fails([0x80, 0x80], bitWidth: 1, count: 1, "varint runs off the end")
     fails([0x04, 0x01], bitWidth: 1, count: 3, "more values than runs")
-    #expect(throws: ParquetError.self) { try RLEHybridDecoder(UnsafeRawBufferPointer(start: nil, count: 0), bitWidth: 33) }
+    #expect(throws: ParquetError.self) {
+      try RLEHybridDecoder(UnsafeRawBufferPointer(start: nil, count: 0), bitWidth: 33)
+    }
     withExactBytes([0x21]) { raw in
       expectParquetError { _ = try RLEHybridDecoder.dictionaryIndices(raw) }
     }

@@ -14,7 +14,8 @@ struct ByteStreamSplitDecoder {
       throw ParquetError(.corrupt, "BYTE_STREAM_SPLIT: value width \(width) is not positive")
     }
     guard bytes.count % width == 0 else {
-      throw ParquetError(.corrupt, "BYTE_STREAM_SPLIT: \(bytes.count) bytes are not a whole number of \(width)-byte values")
+      throw ParquetError(
+        .corrupt, "BYTE_STREAM_SPLIT: \(bytes.count) bytes are not a whole number of \(width)-byte values")
     }
     self.bytes = bytes
     self.width = width
@@ -62,7 +63,9 @@ struct ByteStreamSplitDecoder {
   }
 
   /// FIXED_LEN_BYTE_ARRAY values in offsets/bytes form (a leading 0 first if `offsets` is empty).
-  mutating func decodeFixedLenByteArrays(count n: Int, offsets: inout [Int32], bytes out: inout [UInt8]) throws(ParquetError) {
+  mutating func decodeFixedLenByteArrays(count n: Int, offsets: inout [Int32], bytes out: inout [UInt8])
+    throws(ParquetError)
+  {
     if offsets.isEmpty { offsets.append(0) }
     guard n > 0 else { return }
     guard n <= remaining else {
@@ -70,23 +73,28 @@ struct ByteStreamSplitDecoder {
     }
     let base = try ByteArrayOutput.prepare(
       offsets: &offsets, byteCount: out.count, adding: n &* width, encoding: "BYTE_STREAM_SPLIT")
-    try EncodingBuffer.appendZeroed(&out, n &* width) { (buffer) throws(ParquetError) in try decodeRaw(into: UnsafeMutableRawBufferPointer(buffer)) }
+    try EncodingBuffer.appendZeroed(&out, n &* width) { (buffer) throws(ParquetError) in
+      try decodeRaw(into: UnsafeMutableRawBufferPointer(buffer))
+    }
     ByteArrayOutput.appendFixedOffsets(&offsets, count: n, width: width, base: base)
   }
 
   mutating func skip(_ n: Int) throws(ParquetError) {
     guard n >= 0 && n <= remaining else {
-      throw ParquetError(.truncated, "BYTE_STREAM_SPLIT: skipping \(n) values at value \(index), the page holds \(count)")
+      throw ParquetError(
+        .truncated, "BYTE_STREAM_SPLIT: skipping \(n) values at value \(index), the page holds \(count)")
     }
     index &+= n
   }
 
-  private mutating func decodeTyped<T: BitwiseCopyable>(_ out: UnsafeMutableBufferPointer<T>, type: StaticString) throws(ParquetError) {
+  private mutating func decodeTyped<T: BitwiseCopyable>(_ out: UnsafeMutableBufferPointer<T>, type: StaticString)
+    throws(ParquetError)
+  {
     precondition(MemoryLayout<T>.size == width, "BYTE_STREAM_SPLIT: decoder width does not match \(type)")
     try decodeRaw(into: UnsafeMutableRawBufferPointer(out))
     #if _endian(big)
-    let raw = UnsafeMutableRawBufferPointer(out)
-    for i in 0..<out.count { raw[(i &* width)..<((i &+ 1) &* width)].reverse() }
+      let raw = UnsafeMutableRawBufferPointer(out)
+      for i in 0..<out.count { raw[(i &* width)..<((i &+ 1) &* width)].reverse() }
     #endif
   }
 
@@ -112,7 +120,8 @@ struct ByteStreamSplitDecoder {
       var rows = (
         src.loadLE64(i), src.loadLE64(stride &+ i), src.loadLE64(2 &* stride &+ i), src.loadLE64(3 &* stride &+ i),
         src.loadLE64(4 &* stride &+ i), src.loadLE64(5 &* stride &+ i), src.loadLE64(6 &* stride &+ i),
-        src.loadLE64(7 &* stride &+ i))
+        src.loadLE64(7 &* stride &+ i)
+      )
       transpose8x8(&rows)
       let out = dst + i &* 8
       out.storeLE64(rows.0, 0)
@@ -218,7 +227,8 @@ enum ByteStreamSplitEncoder {
       let at = i &* 8
       var rows = (
         src.loadLE64(at), src.loadLE64(at &+ 8), src.loadLE64(at &+ 16), src.loadLE64(at &+ 24),
-        src.loadLE64(at &+ 32), src.loadLE64(at &+ 40), src.loadLE64(at &+ 48), src.loadLE64(at &+ 56))
+        src.loadLE64(at &+ 32), src.loadLE64(at &+ 40), src.loadLE64(at &+ 48), src.loadLE64(at &+ 56)
+      )
       transpose8x8(&rows)
       dst.storeLE64(rows.0, i)
       dst.storeLE64(rows.1, n &+ i)
@@ -240,11 +250,11 @@ enum ByteStreamSplitEncoder {
 
   private static func encodeTyped<T: BitwiseCopyable>(_ values: UnsafeBufferPointer<T>, into out: inout [UInt8]) {
     #if _endian(little)
-    encodeRaw(UnsafeRawBufferPointer(values), width: MemoryLayout<T>.size, into: &out)
+      encodeRaw(UnsafeRawBufferPointer(values), width: MemoryLayout<T>.size, into: &out)
     #else
-    var le: [UInt8] = []
-    for v in values { withUnsafeBytes(of: v) { le.append(contentsOf: $0.reversed()) } }
-    le.withUnsafeBytes { encodeRaw($0, width: MemoryLayout<T>.size, into: &out) }
+      var le: [UInt8] = []
+      for v in values { withUnsafeBytes(of: v) { le.append(contentsOf: $0.reversed()) } }
+      le.withUnsafeBytes { encodeRaw($0, width: MemoryLayout<T>.size, into: &out) }
     #endif
   }
 }

@@ -47,17 +47,24 @@ struct DeltaBinaryPackedDecoder {
     var at = 0
     let blockSize = try ULEB128.read(bytes, at: &at, encoding: encoding)
     guard blockSize > 0, blockSize % 128 == 0, blockSize <= UInt64(Self.maxBlockSize) else {
-      throw ParquetError(.corrupt, "\(encoding): block size \(blockSize) at byte 0 is not a positive multiple of 128 up to \(Self.maxBlockSize)")
+      throw ParquetError(
+        .corrupt,
+        "\(encoding): block size \(blockSize) at byte 0 is not a positive multiple of 128 up to \(Self.maxBlockSize)")
     }
     let miniblocksAt = at
     let miniblocks = try ULEB128.read(bytes, at: &at, encoding: encoding)
-    guard miniblocks > 0, miniblocks <= blockSize, blockSize % miniblocks == 0, (blockSize / miniblocks) % 32 == 0 else {
-      throw ParquetError(.corrupt, "\(encoding): \(miniblocks) miniblocks at byte \(miniblocksAt) do not split a block of \(blockSize) into multiples of 32")
+    guard miniblocks > 0, miniblocks <= blockSize, blockSize % miniblocks == 0, (blockSize / miniblocks) % 32 == 0
+    else {
+      throw ParquetError(
+        .corrupt,
+        "\(encoding): \(miniblocks) miniblocks at byte \(miniblocksAt) do not split a block of \(blockSize) into multiples of 32"
+      )
     }
     let countAt = at
     let count = try ULEB128.read(bytes, at: &at, encoding: encoding)
     guard count <= UInt64(max(0, maxValues)) else {
-      throw ParquetError(.corrupt, "\(encoding): value count \(count) at byte \(countAt) exceeds the \(maxValues) expected")
+      throw ParquetError(
+        .corrupt, "\(encoding): value count \(count) at byte \(countAt) exceeds the \(maxValues) expected")
     }
     let firstAt = at
     let first = ULEB128.zigzagDecode(try ULEB128.read(bytes, at: &at, encoding: encoding))
@@ -117,7 +124,9 @@ struct DeltaBinaryPackedDecoder {
   var consumed: Int { offset }
 
   @inline(__always)
-  private mutating func decodeValues<T: FixedWidthInteger>(_ out: UnsafeMutablePointer<T>, _ count: Int) throws(ParquetError) {
+  private mutating func decodeValues<T: FixedWidthInteger>(_ out: UnsafeMutablePointer<T>, _ count: Int)
+    throws(ParquetError)
+  {
     guard count > 0 else { return }
     guard count <= totalCount &- valuesRead else {
       throw ParquetError(
@@ -163,10 +172,10 @@ struct DeltaBinaryPackedDecoder {
   private mutating func openMiniblock() throws(ParquetError) {
     if nextMiniblock == miniblocksPerBlock { try readBlockHeader() }
     let width = Int(bytes[widthsAt &+ nextMiniblock])
-    guard width <= valueBits else {
+    // Up to 64 even for INT32: deltas of a wrapping INT32 stream can need 33 bits (DuckDB).
+    guard width <= 64 else {
       throw ParquetError(
-        .corrupt,
-        "\(encoding): miniblock bit width \(width) at byte \(widthsAt &+ nextMiniblock) exceeds \(valueBits)")
+        .corrupt, "\(encoding): miniblock bit width \(width) at byte \(widthsAt &+ nextMiniblock) exceeds 64")
     }
     let count = min(valuesPerMiniblock, totalCount &- valuesRead)
     let full = (valuesPerMiniblock &* width) &>> 3
@@ -179,7 +188,8 @@ struct DeltaBinaryPackedDecoder {
       offset = bytes.count
     } else {
       throw ParquetError(
-        .truncated, "\(encoding): miniblock of \(full) bytes at byte \(offset) runs past the end (\(bytes.count) bytes)")
+        .truncated, "\(encoding): miniblock of \(full) bytes at byte \(offset) runs past the end (\(bytes.count) bytes)"
+      )
     }
     mbWidth = width
     mbCount = count
@@ -188,14 +198,13 @@ struct DeltaBinaryPackedDecoder {
   }
 
   private mutating func readBlockHeader() throws(ParquetError) {
-    let at = offset
+    // An INT32 min delta may exceed 32 bits: DuckDB writes such streams, and since INT32
+    // arithmetic wraps, decoding in 64 bits and truncating gives the values it meant.
     let delta = ULEB128.zigzagDecode(try ULEB128.read(bytes, at: &offset, encoding: encoding))
-    guard valueBits == 64 || Int32(exactly: delta) != nil else {
-      throw ParquetError(.corrupt, "\(encoding): min delta \(delta) at byte \(at) does not fit INT32")
-    }
     guard bytes.count &- offset >= miniblocksPerBlock else {
       throw ParquetError(
-        .truncated, "\(encoding): \(miniblocksPerBlock) bit widths at byte \(offset) run past the end (\(bytes.count) bytes)")
+        .truncated,
+        "\(encoding): \(miniblocksPerBlock) bit widths at byte \(offset) run past the end (\(bytes.count) bytes)")
     }
     minDelta = UInt64(bitPattern: delta)
     widthsAt = offset

@@ -25,7 +25,8 @@ struct DeltaByteArrayDecoder {
     guard suffixes.count == prefixes.totalCount else {
       throw ParquetError(
         .corrupt,
-        "DELTA_BYTE_ARRAY: \(prefixes.totalCount) prefix lengths but \(suffixes.count) suffixes (at byte \(suffixesAt))")
+        "DELTA_BYTE_ARRAY: \(prefixes.totalCount) prefix lengths but \(suffixes.count) suffixes (at byte \(suffixesAt))"
+      )
     }
   }
 
@@ -87,12 +88,15 @@ struct DeltaByteArrayDecoder {
       guard prefix >= 0 && prefix <= previousLength else {
         throw ParquetError(
           .corrupt,
-          "DELTA_BYTE_ARRAY: prefix length \(prefix) of value \(firstValue &+ i) exceeds the previous value's \(previousLength) bytes")
+          "DELTA_BYTE_ARRAY: prefix length \(prefix) of value \(firstValue &+ i) exceeds the previous value's \(previousLength) bytes"
+        )
       }
       let length = prefix &+ Int(suffixLengths[i])
       if let fixedWidth, length != fixedWidth {
         throw ParquetError(
-          .corrupt, "DELTA_BYTE_ARRAY: value \(firstValue &+ i) has \(length) bytes, FIXED_LEN_BYTE_ARRAY(\(fixedWidth)) expected")
+          .corrupt,
+          "DELTA_BYTE_ARRAY: value \(firstValue &+ i) has \(length) bytes, FIXED_LEN_BYTE_ARRAY(\(fixedWidth)) expected"
+        )
       }
       total &+= length
       previousLength = length

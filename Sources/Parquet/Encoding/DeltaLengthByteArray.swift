@@ -53,7 +53,8 @@ struct DeltaLengthByteArrayDecoder {
     for i in 0..<out.count {
       let length = Int(out[i])
       guard length >= 0 else {
-        throw ParquetError(.corrupt, "\(encoding): negative length \(length) for value \(lengths.valuesRead &- out.count &+ i)")
+        throw ParquetError(
+          .corrupt, "\(encoding): negative length \(length) for value \(lengths.valuesRead &- out.count &+ i)")
       }
       total &+= length
     }
@@ -84,7 +85,8 @@ struct DeltaLengthByteArrayDecoder {
     for i in 0..<ends.count {
       let length = Int(ends[i])
       guard length >= 0 else {
-        throw ParquetError(.corrupt, "\(encoding): negative length \(length) for value \(lengths.valuesRead &- ends.count &+ i)")
+        throw ParquetError(
+          .corrupt, "\(encoding): negative length \(length) for value \(lengths.valuesRead &- ends.count &+ i)")
       }
       end &+= length
       guard end &- base <= available else {

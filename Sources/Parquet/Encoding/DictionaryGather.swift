@@ -10,7 +10,8 @@ enum DictionaryGather {
     for (position, index) in indices.enumerated() where index < 0 || Int(index) >= dictionaryCount {
       throw ParquetError(
         .corrupt,
-        "RLE_DICTIONARY: index \(index) at value \(position) is out of range for a dictionary of \(dictionaryCount) entries")
+        "RLE_DICTIONARY: index \(index) at value \(position) is out of range for a dictionary of \(dictionaryCount) entries"
+      )
     }
   }
 
@@ -52,7 +53,8 @@ enum DictionaryGather {
       let start = Int(dictOffsets[Int(i)])
       let end = Int(dictOffsets[Int(i) &+ 1])
       guard start >= 0 && start <= end && end <= dictionaryBytes.count else {
-        throw ParquetError(.corrupt, "dictionary entry \(i) has offsets \(start)..<\(end) outside its \(dictionaryBytes.count) bytes")
+        throw ParquetError(
+          .corrupt, "dictionary entry \(i) has offsets \(start)..<\(end) outside its \(dictionaryBytes.count) bytes")
       }
       total &+= end &- start
     }

@@ -50,28 +50,28 @@ struct PlainDecoder {
   mutating func decode(into out: UnsafeMutableBufferPointer<Int32>) throws(ParquetError) {
     try copyValues(into: UnsafeMutableRawBufferPointer(out), width: 4, type: "INT32")
     #if _endian(big)
-    for i in out.indices { out[i] = Int32(littleEndian: out[i]) }
+      for i in out.indices { out[i] = Int32(littleEndian: out[i]) }
     #endif
   }
 
   mutating func decode(into out: UnsafeMutableBufferPointer<Int64>) throws(ParquetError) {
     try copyValues(into: UnsafeMutableRawBufferPointer(out), width: 8, type: "INT64")
     #if _endian(big)
-    for i in out.indices { out[i] = Int64(littleEndian: out[i]) }
+      for i in out.indices { out[i] = Int64(littleEndian: out[i]) }
     #endif
   }
 
   mutating func decode(into out: UnsafeMutableBufferPointer<Float>) throws(ParquetError) {
     try copyValues(into: UnsafeMutableRawBufferPointer(out), width: 4, type: "FLOAT")
     #if _endian(big)
-    for i in out.indices { out[i] = Float(bitPattern: UInt32(littleEndian: out[i].bitPattern)) }
+      for i in out.indices { out[i] = Float(bitPattern: UInt32(littleEndian: out[i].bitPattern)) }
     #endif
   }
 
   mutating func decode(into out: UnsafeMutableBufferPointer<Double>) throws(ParquetError) {
     try copyValues(into: UnsafeMutableRawBufferPointer(out), width: 8, type: "DOUBLE")
     #if _endian(big)
-    for i in out.indices { out[i] = Double(bitPattern: UInt64(littleEndian: out[i].bitPattern)) }
+      for i in out.indices { out[i] = Double(bitPattern: UInt64(littleEndian: out[i].bitPattern)) }
     #endif
   }
 
@@ -87,22 +87,17 @@ struct PlainDecoder {
     }
   }
 
-  /// INT96 straight to nanoseconds since the Unix epoch. Throws `.unsupported` for a value
-  /// outside Int64 nanoseconds (years before 1677 or after 2262): decode `Int96` for those.
+  /// INT96 straight to nanoseconds since the Unix epoch. Like Arrow, a value outside Int64
+  /// nanoseconds (years before 1677 or after 2262) wraps around rather than failing the page;
+  /// decode `Int96` to see such values exactly.
   mutating func decodeInt96AsNanos(into out: UnsafeMutableBufferPointer<Int64>) throws(ParquetError) {
     guard let dst = out.baseAddress else { return }
     let start = try take(out.count, width: 12, type: "INT96")
     for i in 0..<out.count {
       let at = start &+ i &* 12
-      let value = Int96(
-        nanosOfDay: Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: Int64.self)),
-        julianDay: Int32(littleEndian: bytes.loadUnaligned(fromByteOffset: at &+ 8, as: Int32.self)))
-      guard let nanos = value.nanosSinceEpoch else {
-        throw ParquetError(
-          .unsupported,
-          "PLAIN INT96: value at byte \(at) (Julian day \(value.julianDay)) is outside the Int64 nanosecond range")
-      }
-      dst[i] = nanos
+      let nanosOfDay = Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: Int64.self))
+      let julianDay = Int64(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: at &+ 8, as: UInt32.self)))
+      dst[i] = (julianDay &- Int96.unixEpochJulianDay) &* Int96.nanosPerDay &+ nanosOfDay
     }
   }
 
@@ -131,7 +126,9 @@ struct PlainDecoder {
   }
 
   @inline(__always)
-  private mutating func copyValues(into out: UnsafeMutableRawBufferPointer, width: Int, type: StaticString) throws(ParquetError) {
+  private mutating func copyValues(into out: UnsafeMutableRawBufferPointer, width: Int, type: StaticString)
+    throws(ParquetError)
+  {
     let start = try take(out.count / width, width: width, type: type)
     guard let dst = out.baseAddress, let src = bytes.baseAddress else { return }
     dst.copyMemory(from: src + start, byteCount: out.count / width &* width)
@@ -144,7 +141,8 @@ struct PlainDecoder {
     let n = out.count
     guard n <= (bytes.count &- offset) &* 8 &- bitShift else {
       throw ParquetError(
-        .truncated, "PLAIN BOOLEAN: \(n) values at byte \(offset) bit \(bitShift) run past the end (\(bytes.count) bytes)")
+        .truncated,
+        "PLAIN BOOLEAN: \(n) values at byte \(offset) bit \(bitShift) run past the end (\(bytes.count) bytes)")
     }
     guard n > 0, let dst = out.baseAddress, let src = bytes.baseAddress else { return }
     var i = 0
@@ -193,20 +191,24 @@ struct PlainDecoder {
     var total = 0
     for _ in 0..<count {
       guard bytes.count &- at >= 4 else {
-        throw ParquetError(.truncated, "PLAIN BYTE_ARRAY: length at byte \(at) runs past the end (\(bytes.count) bytes)")
+        throw ParquetError(
+          .truncated, "PLAIN BYTE_ARRAY: length at byte \(at) runs past the end (\(bytes.count) bytes)")
       }
       let length = Int(EncodingBuffer.loadUInt32LE(bytes, at: at))
       guard length <= Int(Int32.max) else {
-        throw ParquetError(.corrupt, "PLAIN BYTE_ARRAY: negative length \(Int32(truncatingIfNeeded: length)) at byte \(at)")
+        throw ParquetError(
+          .corrupt, "PLAIN BYTE_ARRAY: negative length \(Int32(truncatingIfNeeded: length)) at byte \(at)")
       }
       guard length <= bytes.count &- at &- 4 else {
         throw ParquetError(
-          .truncated, "PLAIN BYTE_ARRAY: value of \(length) bytes at byte \(at) runs past the end (\(bytes.count) bytes)")
+          .truncated,
+          "PLAIN BYTE_ARRAY: value of \(length) bytes at byte \(at) runs past the end (\(bytes.count) bytes)")
       }
       at &+= 4 &+ length
       total &+= length
     }
-    let base = try ByteArrayOutput.prepare(offsets: &offsets, byteCount: out.count, adding: total, encoding: "PLAIN BYTE_ARRAY")
+    let base = try ByteArrayOutput.prepare(
+      offsets: &offsets, byteCount: out.count, adding: total, encoding: "PLAIN BYTE_ARRAY")
     // Pass 2: copy.
     guard let src = bytes.baseAddress else { return }
     var from = offset
@@ -231,7 +233,8 @@ struct PlainDecoder {
     var at = offset
     for _ in 0..<max(0, count) {
       guard bytes.count &- at >= 4 else {
-        throw ParquetError(.truncated, "PLAIN BYTE_ARRAY: length at byte \(at) runs past the end (\(bytes.count) bytes)")
+        throw ParquetError(
+          .truncated, "PLAIN BYTE_ARRAY: length at byte \(at) runs past the end (\(bytes.count) bytes)")
       }
       let length = Int(EncodingBuffer.loadUInt32LE(bytes, at: at))
       guard length <= bytes.count &- at &- 4 else {

@@ -73,12 +73,14 @@ enum PlainEncoder {
     out.append(contentsOf: bytes)
   }
 
-  private static func appendLittleEndian<T: FixedWidthInteger>(_ values: UnsafeBufferPointer<T>, into out: inout [UInt8]) {
+  private static func appendLittleEndian<T: FixedWidthInteger>(
+    _ values: UnsafeBufferPointer<T>, into out: inout [UInt8]
+  ) {
     #if _endian(little)
-    out.append(contentsOf: UnsafeRawBufferPointer(values))
+      out.append(contentsOf: UnsafeRawBufferPointer(values))
     #else
-    out.reserveCapacity(out.count &+ values.count &* MemoryLayout<T>.size)
-    for v in values { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
+      out.reserveCapacity(out.count &+ values.count &* MemoryLayout<T>.size)
+      for v in values { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
     #endif
   }
 }

@@ -153,7 +153,8 @@ struct RLEHybridDecoder {
       for i in 0..<valueBytes { value |= UInt32(bytes[offset &+ i]) &<< UInt32(8 &* i) }
       offset &+= valueBytes
       guard bitWidth == 32 || value &>> UInt32(bitWidth) == 0 else {
-        throw ParquetError(.corrupt, "\(encoding): RLE run at byte \(headerAt) repeats \(value), wider than \(bitWidth) bits")
+        throw ParquetError(
+          .corrupt, "\(encoding): RLE run at byte \(headerAt) repeats \(value), wider than \(bitWidth) bits")
       }
       repeatValue = Int32(bitPattern: value)
       repeatLeft = runLength
@@ -196,7 +197,9 @@ extension RLEHybridDecoder {
   }
 
   /// RLE-encoded BOOLEAN values (v1 and v2 pages): a 4-byte length, then runs of width 1.
-  static func booleans(_ bytes: UnsafeRawBufferPointer) throws(ParquetError) -> (decoder: RLEHybridDecoder, consumed: Int) {
+  static func booleans(_ bytes: UnsafeRawBufferPointer) throws(ParquetError) -> (
+    decoder: RLEHybridDecoder, consumed: Int
+  ) {
     try lengthPrefixed(bytes, bitWidth: 1, encoding: "RLE booleans")
   }
 
@@ -220,7 +223,8 @@ extension RLEHybridDecoder {
     }
     let length = Int(EncodingBuffer.loadUInt32LE(bytes, at: 0))
     guard length <= bytes.count &- 4 else {
-      throw ParquetError(.truncated, "\(encoding): length \(length) at byte 0 exceeds the \(bytes.count &- 4) bytes after it")
+      throw ParquetError(
+        .truncated, "\(encoding): length \(length) at byte 0 exceeds the \(bytes.count &- 4) bytes after it")
     }
     let decoder = try RLEHybridDecoder(
       UnsafeRawBufferPointer(rebasing: bytes[4..<(4 &+ length)]), bitWidth: bitWidth, encoding: encoding)

@@ -13,7 +13,7 @@ struct ColumnChunkReader {
     guard expectedValues >= 0 else { throw corrupt("negative value count \(expectedValues)") }
     var state = PageState(leaf: leaf, expectedValues: expectedValues)
     var position = 0
-    try chunk.withUnsafeBytes { (bytes) throws(ParquetError) in
+    try chunk.withRawBytes { (bytes) throws(ParquetError) in
       while state.levelCount < expectedValues {
         guard position < bytes.count else {
           throw corrupt("ends after \(state.levelCount) of \(expectedValues) values")
@@ -31,7 +31,7 @@ struct ColumnChunkReader {
             "page at byte \(fileOffset + position) claims \(compressedSize) bytes; \(bytes.count - bodyStart) remain in the chunk")
         }
         let body = UnsafeRawBufferPointer(rebasing: bytes[bodyStart..<(bodyStart + compressedSize)])
-        do {
+        do throws(ParquetError) {
           try state.readPage(header, body: body, codec: metadata.codec)
         } catch {
           throw ParquetError(

@@ -39,7 +39,7 @@ struct PageState {
       let page = try PageCompression.decompress(
         body, codec: codec, uncompressedSize: Int(header.uncompressedPageSize))
       var decoded = DenseValues.empty(leaf.physicalType)
-      try page.withUnsafeBytes { (bytes) throws(ParquetError) in
+      try page.withRawBytes { (bytes) throws(ParquetError) in
         _ = try ValueDecoding.decode(
           encoding: .plain, physical: leaf.physicalType, typeLength: leaf.typeLength, count: count, bytes: bytes,
           into: &decoded)
@@ -50,7 +50,7 @@ struct PageState {
       let count = try pageValueCount(dataHeader.numValues)
       let page = try PageCompression.decompress(
         body, codec: codec, uncompressedSize: Int(header.uncompressedPageSize))
-      try page.withUnsafeBytes { (bytes) throws(ParquetError) in
+      try page.withRawBytes { (bytes) throws(ParquetError) in
         var position = 0
         if leaf.maxRepetitionLevel > 0 {
           position += try LevelDecoding.decodeV1(
@@ -90,7 +90,7 @@ struct PageState {
       let uncompressedValues = Int(header.uncompressedPageSize) - repetitionLength - definitionLength
       if dataHeader.isCompressed ?? true, codec != .uncompressed {
         let page = try PageCompression.decompress(valueBytes, codec: codec, uncompressedSize: uncompressedValues)
-        try page.withUnsafeBytes { (bytes) throws(ParquetError) in
+        try page.withRawBytes { (bytes) throws(ParquetError) in
           try readValues(encoding: dataHeader.encoding, count: count, bytes: bytes)
         }
       } else {

@@ -135,6 +135,15 @@ public struct ParquetFileReader: Sendable {
         .corrupt, "row group \(rowGroup), column '\(name)' is \(meta.type) in its chunk but \(description.physicalType) in the schema",
         path: file.path)
     }
+    let empty = ColumnChunkReader(leaf: description, metadata: meta, fileOffset: 0)
+    if meta.numValues == 0 {
+      // Writers may leave the offsets of an empty chunk at 0 (pyarrow does): nothing to read.
+      do {
+        return try empty.read([])
+      } catch {
+        throw error.at(path: file.path)
+      }
+    }
     var start = Int(meta.dataPageOffset)
     if let dictionaryOffset = meta.dictionaryPageOffset, dictionaryOffset > 0, Int(dictionaryOffset) < start {
       start = Int(dictionaryOffset)

@@ -5,7 +5,7 @@ import Columnar
 struct BooleanValueEncoder: LeafValueEncoder {
   private let plan: LeafColumn
   private let settings: ColumnSettings
-  /// The loaded slice, one 0/1 byte per value.
+  /// The loaded slice and the open page, one 0/1 byte per value.
   private var slice: [UInt8] = []
   private var page: [UInt8] = []
   private var bounds = BooleanBounds()
@@ -55,7 +55,7 @@ struct BooleanValueEncoder: LeafValueEncoder {
     }
   }
 
-  mutating func appendToPage(_ range: Range<Int>) throws(ParquetError) {
+  mutating func appendToPage(_ range: Range<Int>, page _: PageBuffer) throws(ParquetError) {
     page.append(contentsOf: slice[range])
     if settings.statistics {
       slice.withUnsafeBufferPointer { bounds.update(UnsafeBufferPointer(rebasing: $0[range])) }
@@ -65,16 +65,21 @@ struct BooleanValueEncoder: LeafValueEncoder {
   var pageByteEstimate: Int { (page.count &+ 7) &>> 3 }
   var dictionaryByteSize: Int { 0 }
 
-  mutating func flushPage(into out: inout [UInt8]) throws(ParquetError) -> Encoding {
+  mutating func flushPage(into buffer: PageBuffer) throws(ParquetError) -> Encoding {
     defer { page.removeAll(keepingCapacity: true) }
+    var out: [UInt8] = []
+    let encoding: Encoding
     if settings.encoding == .rle {
       var encoder = RLEHybridEncoder(bitWidth: 1)
       for value in page { encoder.append(Int32(value)) }
       encoder.finish(into: &out, lengthPrefixed: true)
-      return .rle
+      encoding = .rle
+    } else {
+      page.withUnsafeBufferPointer { PlainEncoder.encodeBooleans($0, into: &out) }
+      encoding = .plain
     }
-    page.withUnsafeBufferPointer { PlainEncoder.encodeBooleans($0, into: &out) }
-    return .plain
+    buffer.append(out)
+    return encoding
   }
 
   func dictionaryPage() -> (body: [UInt8], count: Int)? { nil }

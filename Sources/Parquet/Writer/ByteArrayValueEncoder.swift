@@ -3,10 +3,10 @@ import Columnar
 /// The values of a BYTE_ARRAY or FIXED_LEN_BYTE_ARRAY leaf: dictionary-encoded while the
 /// dictionary pays and fits, then in the column's fallback encoding.
 ///
-/// A slice's values are addressed as `bytes[offsets[p]..<offsets[p+1]]` for each position `p`
-/// of `positions`: a `.binary` vector's own buffers, a `.dictionary` vector's dictionary (whose
-/// entries are then mapped to ids once each rather than hashed per value), or decimals
-/// converted to big-endian bytes.
+/// A slice's values are `bytes[offsets[p]..<offsets[p+1]]` for the slice's positions `p`:
+/// a `.binary` vector's own buffers, a `.dictionary` vector's dictionary (whose entries are then
+/// mapped to ids once each rather than hashed per value), or decimals converted to big-endian
+/// bytes. Positions are consecutive (``contiguousBase``) or listed (``positions``).
 struct ByteArrayValueEncoder: LeafValueEncoder {
   private let plan: LeafColumn
   private let settings: ColumnSettings
@@ -19,20 +19,22 @@ struct ByteArrayValueEncoder: LeafValueEncoder {
   // The loaded slice.
   private var offsets: [Int32] = []
   private var bytes: [UInt8] = []
+  private var contiguousBase: Int?
   private var positions: [Int32] = []
+  private var valueCount = 0
   /// For a `.dictionary` vector: the id of each of its entries in our dictionary, -1 if unknown.
   private var sourceIDs: [Int32] = []
   private var mapsSourceDictionary = false
 
   // The open page.
   private var pageIDs: [Int32] = []
-  /// The PLAIN sizes of the values in `pageIDs`, for the first page's does-it-pay check.
+  /// The PLAIN size of the values in `pageIDs`, for the first page's does-it-pay check.
   private var pagePlainSize = 0
-  /// PLAIN-encoded values (when the fallback encoding is PLAIN).
-  private var pagePlain: [UInt8] = []
-  /// Values for other encodings: `pageData[pageOffsets[i]..<pageOffsets[i+1]]`.
+  /// Values for encodings other than PLAIN (PLAIN goes straight to the page buffer):
+  /// `pageData[pageOffsets[i]..<pageOffsets[i+1]]`.
   private var pageOffsets: [Int32] = [0]
   private var pageData: [UInt8] = []
+  private var encoded: [UInt8] = []
   private var bounds = ByteArrayBounds()
 
   init(plan: LeafColumn, settings: ColumnSettings) {
@@ -44,13 +46,14 @@ struct ByteArrayValueEncoder: LeafValueEncoder {
 
   mutating func load(_ shredded: ShreddedLeaf) throws(ParquetError) {
     mapsSourceDictionary = false
-    let count = shredded.valueCount
+    contiguousBase = nil
+    valueCount = shredded.valueCount
     switch shredded.leaf.storage {
     case .binary(let vectorOffsets, let vectorBytes):
       offsets = vectorOffsets
       bytes = vectorBytes
       if let range = shredded.contiguousValues {
-        positions = (range.lowerBound..<range.upperBound).map { Int32(truncatingIfNeeded: $0) }
+        contiguousBase = range.lowerBound
       } else {
         positions = shredded.valuePositions
       }
@@ -60,26 +63,38 @@ struct ByteArrayValueEncoder: LeafValueEncoder {
       }
       offsets = entryOffsets
       bytes = entryBytes
-      positions = try Self.dictionaryPositions(indices, shredded, entryCount: entries.count, plan: plan)
+      positions = try gatherDense(indices, shredded, plan) { $0 }
       // Map the vector's dictionary onto ours entry by entry, unless it is much larger than
       // the slice (then hashing each value is cheaper than a map of every entry).
-      if usesDictionary && entries.count <= Swift.max(4096, count &* 2) {
+      if usesDictionary && entries.count <= Swift.max(4096, valueCount &* 2) {
         sourceIDs.removeAll(keepingCapacity: true)
         sourceIDs.append(contentsOf: repeatElement(-1, count: entries.count))
         mapsSourceDictionary = true
       }
+    case .uint16(let halves):
+      // FLOAT16: each half's bit pattern, little-endian.
+      let dense = try gatherDense(halves, shredded, plan) { $0 }
+      bytes = dense.withUnsafeBytes { raw in
+        #if _endian(little)
+          Array(raw)
+        #else
+          dense.flatMap { [UInt8(truncatingIfNeeded: $0), UInt8(truncatingIfNeeded: $0 >> 8)] }
+        #endif
+      }
+      offsets = (0...dense.count).map { Int32(truncatingIfNeeded: $0 &* 2) }
+      contiguousBase = 0
     case .int128(let decimals):
       let dense = try gatherDense(decimals, shredded, plan) { $0 }
       let width = plan.typeLength
       bytes = Self.bigEndianBytes(dense, width: width)
       offsets = (0...dense.count).map { Int32(truncatingIfNeeded: $0 &* width) }
-      positions = (0..<dense.count).map { Int32(truncatingIfNeeded: $0) }
+      contiguousBase = 0
     case .none:
-      positions = []
+      contiguousBase = 0
+      valueCount = 0
     default:
       throw storageMismatch(plan, shredded.leaf)
     }
-    guard positions.count == count else { throw storageMismatch(plan, shredded.leaf) }
     try validate()
   }
 
@@ -90,6 +105,28 @@ struct ByteArrayValueEncoder: LeafValueEncoder {
     offsets.withUnsafeBufferPointer { offsets in
       let entryLimit = offsets.count &- 1
       let byteLimit = bytes.count
+      if let base = contiguousBase {
+        guard valueCount > 0 else { return }
+        guard base >= 0, base &+ valueCount <= entryLimit else {
+          bad = 0
+          return
+        }
+        var previous = Int(offsets[base])
+        guard previous >= 0 else {
+          bad = 0
+          return
+        }
+        for k in 0..<valueCount {
+          let next = Int(offsets[base &+ k &+ 1])
+          if next < previous || (width >= 0 && next &- previous != width) {
+            bad = k
+            return
+          }
+          previous = next
+        }
+        if previous > byteLimit { bad = valueCount &- 1 }
+        return
+      }
       for (index, position) in positions.enumerated() {
         let p = Int(position)
         guard p >= 0, p < entryLimit else {
@@ -105,7 +142,7 @@ struct ByteArrayValueEncoder: LeafValueEncoder {
       }
     }
     guard bad >= 0 else { return }
-    let p = Int(positions[bad])
+    let p = contiguousBase.map { $0 + bad } ?? Int(positions[bad])
     if isFixedWidth, p >= 0, p + 1 < offsets.count {
       let length = Int(offsets[p + 1]) - Int(offsets[p])
       if length != plan.typeLength {
@@ -115,20 +152,6 @@ struct ByteArrayValueEncoder: LeafValueEncoder {
       }
     }
     throw ParquetError(.invalidArgument, "column '\(plan.dottedPath)': value \(bad) has offsets outside its buffer")
-  }
-
-  /// The dictionary entry of each non-null value of a `.dictionary` vector.
-  private static func dictionaryPositions(
-    _ indices: [Int32], _ shredded: ShreddedLeaf, entryCount: Int, plan: LeafColumn
-  ) throws(ParquetError) -> [Int32] {
-    let mapped: [Int32] = try gatherDense(indices, shredded, plan) { $0 }
-    let limit = UInt32(truncatingIfNeeded: entryCount)
-    for (index, entry) in mapped.enumerated() where UInt32(bitPattern: entry) >= limit {
-      throw ParquetError(
-        .invalidArgument,
-        "column '\(plan.dottedPath)': value \(index) refers to dictionary entry \(entry) of \(entryCount)")
-    }
-    return mapped
   }
 
   /// Decimals as `width`-byte big-endian two's complement values, back to back.
@@ -146,74 +169,36 @@ struct ByteArrayValueEncoder: LeafValueEncoder {
     }
   }
 
-  mutating func appendToPage(_ range: Range<Int>) throws(ParquetError) {
+  mutating func appendToPage(_ range: Range<Int>, page: PageBuffer) throws(ParquetError) {
     guard !range.isEmpty else { return }
     let offsets = self.offsets
     let bytes = self.bytes
-    let positions = self.positions
     offsets.withUnsafeBufferPointer { offsets in
       bytes.withUnsafeBytes { bytes in
-        positions.withUnsafeBufferPointer { positions in
-          if usesDictionary {
-            appendIDs(range, offsets, bytes, positions)
-          } else {
-            appendValues(range, offsets, bytes, positions)
-          }
+        if let base = contiguousBase {
+          append(range, offsets, bytes, ContiguousPositions(base: base), page)
+        } else {
+          let positions = self.positions
+          positions.withUnsafeBufferPointer { append(range, offsets, bytes, ListedPositions(list: $0), page) }
         }
       }
     }
-    if usesDictionary && dictionary.byteSize(lengthPrefixed: !isFixedWidth) > settings.dictionaryLimit {
-      fallBack()
-    }
+    if usesDictionary && dictionaryByteSize > settings.dictionaryLimit { fallBack(page) }
   }
 
-  private mutating func appendIDs(
-    _ range: Range<Int>, _ offsets: UnsafeBufferPointer<Int32>, _ bytes: UnsafeRawBufferPointer,
-    _ positions: UnsafeBufferPointer<Int32>
+  private mutating func append<P: ValuePositions>(
+    _ range: Range<Int>, _ offsets: UnsafeBufferPointer<Int32>, _ bytes: UnsafeRawBufferPointer, _ positions: P,
+    _ page: PageBuffer
   ) {
-    var ids: [Int32] = []
-    swap(&ids, &pageIDs)
-    if ids.capacity < ids.count &+ range.count { ids.reserveCapacity(Swift.max(ids.count &+ range.count, ids.capacity &* 2)) }
-    var plainSize = 0
-    let prefix = isFixedWidth ? 0 : 4
-    if mapsSourceDictionary {
-      var map: [Int32] = []
-      swap(&map, &sourceIDs)
-      map.withUnsafeMutableBufferPointer { map in
-        for index in range {
-          let p = Int(positions[index])
-          let start = Int(offsets[p])
-          let end = Int(offsets[p &+ 1])
-          plainSize &+= end &- start &+ prefix
-          var id = map[p]
-          if id < 0 {
-            id = dictionary.id(of: UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
-            map[p] = id
-          }
-          ids.append(id)
-        }
-      }
-      swap(&map, &sourceIDs)
-    } else {
-      for index in range {
-        let p = Int(positions[index])
-        plainSize &+= Int(offsets[p &+ 1]) &- Int(offsets[p]) &+ prefix
-      }
-      dictionary.appendIDs(range, offsets: offsets, bytes: bytes, positions: positions, to: &ids)
+    if usesDictionary {
+      appendIDs(range, offsets, bytes, positions)
+      return
     }
-    pagePlainSize &+= plainSize
-    swap(&ids, &pageIDs)
-  }
-
-  private mutating func appendValues(
-    _ range: Range<Int>, _ offsets: UnsafeBufferPointer<Int32>, _ bytes: UnsafeRawBufferPointer,
-    _ positions: UnsafeBufferPointer<Int32>
-  ) {
     if settings.encoding == .plain {
-      appendPlain(range, offsets, bytes, positions)
+      appendPlain(range, offsets, bytes, positions, page)
     } else {
       for index in range {
-        let p = Int(positions[index])
+        let p = positions.position(index)
         pageData.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[Int(offsets[p])..<Int(offsets[p &+ 1])]))
         pageOffsets.append(Int32(truncatingIfNeeded: pageData.count))
       }
@@ -222,34 +207,70 @@ struct ByteArrayValueEncoder: LeafValueEncoder {
       let order = plan.order
       var bounds = self.bounds
       for index in range {
-        let p = Int(positions[index])
+        let p = positions.position(index)
         bounds.update(UnsafeRawBufferPointer(rebasing: bytes[Int(offsets[p])..<Int(offsets[p &+ 1])]), order: order)
       }
       self.bounds = bounds
     }
   }
 
-  /// PLAIN-encodes values `range` onto the open page: sizes them first, grows the page once,
-  /// then copies each value (with its 4-byte length unless fixed-width) into place.
-  private mutating func appendPlain(
-    _ range: Range<Int>, _ offsets: UnsafeBufferPointer<Int32>, _ bytes: UnsafeRawBufferPointer,
-    _ positions: UnsafeBufferPointer<Int32>
+  private mutating func appendIDs<P: ValuePositions>(
+    _ range: Range<Int>, _ offsets: UnsafeBufferPointer<Int32>, _ bytes: UnsafeRawBufferPointer, _ positions: P
+  ) {
+    var ids: [Int32] = []
+    swap(&ids, &pageIDs)
+    if ids.capacity < ids.count &+ range.count {
+      ids.reserveCapacity(Swift.max(ids.count &+ range.count, ids.capacity &* 2))
+    }
+    let prefix = isFixedWidth ? 0 : 4
+    var plainSize = 0
+    for index in range {
+      let p = positions.position(index)
+      plainSize &+= Int(offsets[p &+ 1]) &- Int(offsets[p]) &+ prefix
+    }
+    if mapsSourceDictionary {
+      var map: [Int32] = []
+      swap(&map, &sourceIDs)
+      map.withUnsafeMutableBufferPointer { map in
+        for index in range {
+          let p = positions.position(index)
+          var id = map[p]
+          if id < 0 {
+            id = dictionary.id(of: UnsafeRawBufferPointer(rebasing: bytes[Int(offsets[p])..<Int(offsets[p &+ 1])]))
+            map[p] = id
+          }
+          ids.append(id)
+        }
+      }
+      swap(&map, &sourceIDs)
+    } else {
+      dictionary.appendIDs(range, offsets: offsets, bytes: bytes, positions: positions, to: &ids)
+    }
+    pagePlainSize &+= plainSize
+    swap(&ids, &pageIDs)
+  }
+
+  /// PLAIN-encodes values `range` onto the page: sizes them first, grows the page once, then
+  /// copies each value (after its 4-byte length unless fixed-width) into place.
+  private func appendPlain<P: ValuePositions>(
+    _ range: Range<Int>, _ offsets: UnsafeBufferPointer<Int32>, _ bytes: UnsafeRawBufferPointer, _ positions: P,
+    _ page: PageBuffer
   ) {
     let prefix = isFixedWidth ? 0 : 4
     var total = 0
     for index in range {
-      let p = Int(positions[index])
+      let p = positions.position(index)
       total &+= Int(offsets[p &+ 1]) &- Int(offsets[p]) &+ prefix
     }
-    var page: [UInt8] = []
-    swap(&page, &pagePlain)
-    var at = page.count
-    if page.capacity < at &+ total { page.reserveCapacity(Swift.max(at &+ total, page.capacity &* 2)) }
-    page.append(contentsOf: repeatElement(0, count: total))
-    page.withUnsafeMutableBytes { out in
-      guard let target = out.baseAddress, let source = bytes.baseAddress else { return }
+    guard let source = bytes.baseAddress else {
+      // Every value is empty: only the lengths.
+      page.append(count: total) { target in target.initializeMemory(as: UInt8.self, repeating: 0, count: total) }
+      return
+    }
+    page.append(count: total) { target in
+      var at = 0
       for index in range {
-        let p = Int(positions[index])
+        let p = positions.position(index)
         let start = Int(offsets[p])
         let length = Int(offsets[p &+ 1]) &- start
         if prefix != 0 {
@@ -260,16 +281,15 @@ struct ByteArrayValueEncoder: LeafValueEncoder {
         at &+= length
       }
     }
-    swap(&page, &pagePlain)
   }
 
-  /// Adds one value to the open page in the fallback encoding's buffer.
-  private mutating func appendValue(_ value: UnsafeRawBufferPointer) {
+  /// Adds one value to the open page in the fallback encoding.
+  private mutating func appendValue(_ value: UnsafeRawBufferPointer, _ page: PageBuffer) {
     if settings.encoding == .plain {
       if !isFixedWidth {
-        withUnsafeBytes(of: UInt32(truncatingIfNeeded: value.count).littleEndian) { pagePlain.append(contentsOf: $0) }
+        withUnsafeBytes(of: UInt32(truncatingIfNeeded: value.count).littleEndian) { page.append($0) }
       }
-      pagePlain.append(contentsOf: value)
+      page.append(value)
     } else {
       pageData.append(contentsOf: value)
       pageOffsets.append(Int32(truncatingIfNeeded: pageData.count))
@@ -280,20 +300,22 @@ struct ByteArrayValueEncoder: LeafValueEncoder {
     if usesDictionary {
       return (pageIDs.count &* RLEHybridEncoder.bitWidth(forDictionaryCount: dictionary.count) &+ 7) &>> 3
     }
-    return pagePlain.count &+ pageData.count &+ (pageOffsets.count &- 1) &* 4
+    return pageData.count &+ (pageOffsets.count &- 1) &* 4
   }
 
   var dictionaryByteSize: Int { dictionary.byteSize(lengthPrefixed: !isFixedWidth) }
 
-  mutating func flushPage(into out: inout [UInt8]) throws(ParquetError) -> Encoding {
+  mutating func flushPage(into page: PageBuffer) throws(ParquetError) -> Encoding {
     if usesDictionary {
       if dictionaryPagesWritten == 0 && dictionaryByteSize &+ pageByteEstimate >= pagePlainSize {
-        fallBack()
+        fallBack(page)
       } else {
         let bitWidth = Swift.max(1, RLEHybridEncoder.bitWidth(forDictionaryCount: dictionary.count))
+        encoded.removeAll(keepingCapacity: true)
         pageIDs.withUnsafeBufferPointer {
-          RLEHybridEncoder.encodeDictionaryIndices($0, bitWidth: bitWidth, into: &out)
+          RLEHybridEncoder.encodeDictionaryIndices($0, bitWidth: bitWidth, into: &encoded)
         }
+        page.append(encoded)
         pageIDs.removeAll(keepingCapacity: true)
         pagePlainSize = 0
         dictionaryPagesWritten += 1
@@ -301,25 +323,23 @@ struct ByteArrayValueEncoder: LeafValueEncoder {
       }
     }
     let encoding = settings.encoding
-    if encoding == .plain {
-      out.append(contentsOf: pagePlain)
-      pagePlain.removeAll(keepingCapacity: true)
-      return encoding
-    }
+    if encoding == .plain { return encoding }
+    encoded.removeAll(keepingCapacity: true)
     pageOffsets.withUnsafeBufferPointer { offsets in
       pageData.withUnsafeBytes { data in
         switch encoding {
         case .deltaLengthByteArray:
-          DeltaLengthByteArrayEncoder.encode(offsets: offsets, bytes: data, into: &out)
+          DeltaLengthByteArrayEncoder.encode(offsets: offsets, bytes: data, into: &encoded)
         case .deltaByteArray:
-          DeltaByteArrayEncoder.encode(offsets: offsets, bytes: data, into: &out)
+          DeltaByteArrayEncoder.encode(offsets: offsets, bytes: data, into: &encoded)
         case .byteStreamSplit:
-          ByteStreamSplitEncoder.encodeRaw(data, width: plan.typeLength, into: &out)
+          ByteStreamSplitEncoder.encodeRaw(data, width: plan.typeLength, into: &encoded)
         default:
-          PlainEncoder.encodeFixedLenByteArrays(data, into: &out)
+          PlainEncoder.encodeFixedLenByteArrays(data, into: &encoded)
         }
       }
     }
+    page.append(encoded)
     pageOffsets.removeAll(keepingCapacity: true)
     pageOffsets.append(0)
     pageData.removeAll(keepingCapacity: true)
@@ -348,7 +368,6 @@ struct ByteArrayValueEncoder: LeafValueEncoder {
     mapsSourceDictionary = false
     pageIDs.removeAll(keepingCapacity: true)
     pagePlainSize = 0
-    pagePlain.removeAll(keepingCapacity: true)
     pageOffsets.removeAll(keepingCapacity: true)
     pageOffsets.append(0)
     pageData.removeAll(keepingCapacity: true)
@@ -357,16 +376,14 @@ struct ByteArrayValueEncoder: LeafValueEncoder {
 
   /// Leaves dictionary encoding for the rest of the chunk: the open page's ids become values;
   /// pages already written keep the dictionary (so it is still written), otherwise it is dropped.
-  private mutating func fallBack() {
+  private mutating func fallBack(_ page: PageBuffer) {
     absorbDictionary()
     let ids = pageIDs
     let entries = dictionary
     entries.offsets.withUnsafeBufferPointer { offsets in
       entries.bytes.withUnsafeBytes { bytes in
         for id in ids {
-          let start = Int(offsets[Int(id)])
-          let end = Int(offsets[Int(id) &+ 1])
-          appendValue(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+          appendValue(UnsafeRawBufferPointer(rebasing: bytes[Int(offsets[Int(id)])..<Int(offsets[Int(id) &+ 1])]), page)
         }
       }
     }
@@ -382,6 +399,7 @@ struct ByteArrayValueEncoder: LeafValueEncoder {
     guard settings.statistics else { return }
     let entries = dictionary
     let order = plan.order
+    var bounds = self.bounds
     entries.offsets.withUnsafeBufferPointer { offsets in
       entries.bytes.withUnsafeBytes { bytes in
         for id in 0..<entries.count {
@@ -389,5 +407,6 @@ struct ByteArrayValueEncoder: LeafValueEncoder {
         }
       }
     }
+    self.bounds = bounds
   }
 }

@@ -5,14 +5,14 @@ import Storage
 protocol LeafValueEncoder {
   /// Takes the dense values of a slice; ``appendToPage(_:)`` then refers to them by index.
   mutating func load(_ shredded: ShreddedLeaf) throws(ParquetError)
-  /// Adds loaded values `range` to the open page.
-  mutating func appendToPage(_ range: Range<Int>) throws(ParquetError)
-  /// The open page's encoded value bytes, estimated.
+  /// Adds loaded values `range` to the open page (PLAIN values straight into `page`).
+  mutating func appendToPage(_ range: Range<Int>, page: PageBuffer) throws(ParquetError)
+  /// The open page's encoded value bytes not yet in the page buffer, estimated.
   var pageByteEstimate: Int { get }
   /// The bytes the dictionary holds.
   var dictionaryByteSize: Int { get }
-  /// Appends the open page's encoded values to `out`, empties the page and tells the encoding used.
-  mutating func flushPage(into out: inout [UInt8]) throws(ParquetError) -> Encoding
+  /// Completes the open page's values in `page` and tells the encoding used.
+  mutating func flushPage(into page: PageBuffer) throws(ParquetError) -> Encoding
   /// The PLAIN dictionary page body and its entry count, if a page of the chunk used it.
   func dictionaryPage() -> (body: [UInt8], count: Int)?
   /// The chunk's statistics.
@@ -58,7 +58,8 @@ final class LeafChunkWriter<Values: LeafValueEncoder> {
   private var pageEncodings: [Encoding: Int32] = [:]
 
   // Scratch buffers reused from page to page.
-  private var body: [UInt8] = []
+  private let page = PageBuffer()
+  private var levels: [UInt8] = []
   private var stored: [UInt8] = []
 
   /// Levels handed to the page per step between page-size checks.
@@ -77,7 +78,7 @@ final class LeafChunkWriter<Values: LeafValueEncoder> {
   }
 
   private var openPageEstimate: Int {
-    definitionEncoder.encodedByteCount + repetitionEncoder.encodedByteCount + values.pageByteEstimate
+    definitionEncoder.encodedByteCount + repetitionEncoder.encodedByteCount + page.count + values.pageByteEstimate
   }
 
   func append(_ shredded: ShreddedLeaf) throws(ParquetError) {
@@ -110,7 +111,10 @@ final class LeafChunkWriter<Values: LeafValueEncoder> {
         rows = end - level
       }
       var present = end - level
-      if hasDefinition {
+      if hasDefinition && shredded.allDefined {
+        let definition = Int32(maxDefinition)
+        for _ in level..<end { definitionEncoder.append(definition) }
+      } else if hasDefinition {
         present = 0
         for index in level..<end {
           let definition = definitions[index]
@@ -121,7 +125,7 @@ final class LeafChunkWriter<Values: LeafValueEncoder> {
       if hasRepetition {
         for index in level..<end { repetitionEncoder.append(Int32(repetitions[index])) }
       }
-      try values.appendToPage(value..<(value + present))
+      try values.appendToPage(value..<(value + present), page: page)
       pageLevels += end - level
       pageRows += rows
       pageNulls += end - level - present
@@ -183,58 +187,61 @@ final class LeafChunkWriter<Values: LeafValueEncoder> {
     let hasDefinition = plan.maxDefinitionLevel > 0
     let hasRepetition = plan.maxRepetitionLevel > 0
     let isCompressed = settings.codec != .uncompressed
+    let encoding = try values.flushPage(into: page)
     let header: PageHeader
-    body.removeAll(keepingCapacity: true)
+    levels.removeAll(keepingCapacity: true)
+    stored.removeAll(keepingCapacity: true)
     switch settings.pageVersion {
     case .v1:
       // [repetition levels][definition levels][values], compressed as one.
-      if hasRepetition { repetitionEncoder.finish(into: &body, lengthPrefixed: true) }
-      if hasDefinition { definitionEncoder.finish(into: &body, lengthPrefixed: true) }
-      let encoding = try values.flushPage(into: &body)
-      let uncompressed = body.count
-      if isCompressed {
-        stored.removeAll(keepingCapacity: true)
-        try compress(body, into: &stored)
+      if hasRepetition { repetitionEncoder.finish(into: &levels, lengthPrefixed: true) }
+      if hasDefinition { definitionEncoder.finish(into: &levels, lengthPrefixed: true) }
+      page.prepend(levels)
+      let uncompressed = page.count
+      try page.withUnsafeBytes { (body) throws(ParquetError) in
+        if isCompressed {
+          try compress(body, into: &stored)
+        } else {
+          stored.append(contentsOf: body)
+        }
       }
       header = PageHeader(
-        type: .dataPage, uncompressedPageSize: try pageSize(uncompressed),
-        compressedPageSize: try pageSize(isCompressed ? stored.count : uncompressed),
+        type: .dataPage, uncompressedPageSize: try pageSize(uncompressed), compressedPageSize: try pageSize(stored.count),
         dataPageHeader: DataPageHeader(
           numValues: try pageSize(pageLevels), encoding: encoding, definitionLevelEncoding: .rle,
           repetitionLevelEncoding: .rle))
-      pageEncodings[encoding, default: 0] += 1
       uncompressedSize += Int64(uncompressed)
     case .v2:
       // [repetition levels][definition levels] as they are, then the values compressed.
-      if hasRepetition { repetitionEncoder.finish(into: &body) }
-      let repetitionLength = body.count
-      if hasDefinition { definitionEncoder.finish(into: &body) }
-      let definitionLength = body.count - repetitionLength
-      stored.removeAll(keepingCapacity: true)
-      let encoding = try values.flushPage(into: &stored)
-      let uncompressed = body.count + stored.count
-      if isCompressed {
-        try compress(stored, into: &body)
-      } else {
-        body.append(contentsOf: stored)
+      if hasRepetition { repetitionEncoder.finish(into: &stored) }
+      let repetitionLength = stored.count
+      if hasDefinition { definitionEncoder.finish(into: &stored) }
+      let definitionLength = stored.count - repetitionLength
+      let uncompressed = stored.count + page.count
+      try page.withUnsafeBytes { (body) throws(ParquetError) in
+        if isCompressed {
+          try compress(body, into: &stored)
+        } else {
+          stored.append(contentsOf: body)
+        }
       }
       header = PageHeader(
-        type: .dataPageV2, uncompressedPageSize: try pageSize(uncompressed), compressedPageSize: try pageSize(body.count),
+        type: .dataPageV2, uncompressedPageSize: try pageSize(uncompressed), compressedPageSize: try pageSize(stored.count),
         dataPageHeaderV2: DataPageHeaderV2(
           numValues: try pageSize(pageLevels), numNulls: try pageSize(pageNulls), numRows: try pageSize(pageRows),
           encoding: encoding, definitionLevelsByteLength: Int32(definitionLength),
           repetitionLevelsByteLength: Int32(repetitionLength), isCompressed: isCompressed))
-      pageEncodings[encoding, default: 0] += 1
       uncompressedSize += Int64(uncompressed)
     }
     let headerBytes = header.compactEncoded()
-    let page = settings.pageVersion == .v1 && isCompressed ? stored : body
     dataPages.append(contentsOf: headerBytes)
-    dataPages.append(contentsOf: page)
+    dataPages.append(contentsOf: stored)
+    pageEncodings[encoding, default: 0] += 1
     uncompressedSize += Int64(headerBytes.count)
-    compressedSize += Int64(headerBytes.count + page.count)
+    compressedSize += Int64(headerBytes.count + stored.count)
     chunkLevels += Int64(pageLevels)
     chunkNulls += pageNulls
+    page.removeAll()
     pageLevels = 0
     pageRows = 0
     pageNulls = 0
@@ -243,21 +250,17 @@ final class LeafChunkWriter<Values: LeafValueEncoder> {
   private func compressed(_ input: [UInt8]) throws(ParquetError) -> [UInt8] {
     guard settings.codec != .uncompressed else { return input }
     var output: [UInt8] = []
-    try compress(input, into: &output)
+    var failure: ParquetError?
+    input.withUnsafeBytes { raw in
+      do throws(ParquetError) { try compress(raw, into: &output) } catch { failure = error }
+    }
+    if let failure { throw failure }
     return output
   }
 
   /// Appends `input` compressed with the column's codec to `output`.
-  private func compress(_ input: [UInt8], into output: inout [UInt8]) throws(ParquetError) {
-    var failure: ParquetError?
-    input.withUnsafeBytes { raw in
-      do throws(ParquetError) {
-        try PageCompression.compress(raw, codec: settings.codec, level: settings.compressionLevel, into: &output)
-      } catch {
-        failure = error
-      }
-    }
-    if let failure { throw failure }
+  private func compress(_ input: UnsafeRawBufferPointer, into output: inout [UInt8]) throws(ParquetError) {
+    try PageCompression.compress(input, codec: settings.codec, level: settings.compressionLevel, into: &output)
   }
 
   private func pageSize(_ count: Int) throws(ParquetError) -> Int32 {

@@ -143,9 +143,9 @@ struct ByteArrayDictionary: Sendable {
   /// Appends to `ids` the id of each value `bytes[offsets[p]..<offsets[p+1]]` for `p` in
   /// `positions[range]`, adding new values. Lookups run with the table's memory held and stop
   /// only to insert, so a column of few distinct values costs a hash and a compare per value.
-  mutating func appendIDs(
+  mutating func appendIDs<P: ValuePositions>(
     _ range: Range<Int>, offsets: UnsafeBufferPointer<Int32>, bytes: UnsafeRawBufferPointer,
-    positions: UnsafeBufferPointer<Int32>, to ids: inout [Int32]
+    positions: P, to ids: inout [Int32]
   ) {
     var index = range.lowerBound
     let end = range.upperBound
@@ -158,7 +158,7 @@ struct ByteArrayDictionary: Sendable {
           self.bytes.withUnsafeBytes { stored in
             var i = index
             while i < end {
-              let p = Int(positions[i])
+              let p = positions.position(i)
               let value = UnsafeRawBufferPointer(rebasing: bytes[Int(offsets[p])..<Int(offsets[p &+ 1])])
               let hash = Self.hash(value)
               var slot = Int(truncatingIfNeeded: hash) & mask
@@ -186,7 +186,7 @@ struct ByteArrayDictionary: Sendable {
         }
       }
       guard index < end else { return }
-      let p = Int(positions[index])
+      let p = positions.position(index)
       let id = Int32(truncatingIfNeeded: count)
       self.bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[Int(offsets[p])..<Int(offsets[p &+ 1])]))
       self.offsets.append(Int32(truncatingIfNeeded: self.bytes.count))
@@ -258,4 +258,21 @@ struct ByteArrayDictionary: Sendable {
     slots = table
     mask = newMask
   }
+}
+
+/// Where a slice's byte-string values are: value `k` is entry `position(k)` of an offsets buffer.
+protocol ValuePositions {
+  func position(_ k: Int) -> Int
+}
+
+/// Values that are consecutive entries from `base` on (a flat column without nulls).
+struct ContiguousPositions: ValuePositions {
+  let base: Int
+  @inline(__always) func position(_ k: Int) -> Int { base &+ k }
+}
+
+/// Values at listed entries.
+struct ListedPositions: ValuePositions {
+  let list: UnsafeBufferPointer<Int32>
+  @inline(__always) func position(_ k: Int) -> Int { Int(list[k]) }
 }

@@ -10,9 +10,11 @@ struct FixedWidthValueEncoder<T: FixedWidthPhysical>: LeafValueEncoder {
   /// The dense values of the loaded slice are `slice[sliceStart...]`.
   private var slice: [T] = []
   private var sliceStart = 0
-  /// The open page's dictionary ids (dictionary mode) or values (otherwise).
+  /// The open page's dictionary ids (dictionary mode), or its values for encodings other than
+  /// PLAIN (PLAIN values go straight to the page buffer).
   private var pageIDs: [Int32] = []
   private var pageValues: [T] = []
+  private var encoded: [UInt8] = []
   private var bounds = FixedWidthBounds<T>()
 
   init(plan: LeafColumn, settings: ColumnSettings) {
@@ -33,7 +35,7 @@ struct FixedWidthValueEncoder<T: FixedWidthPhysical>: LeafValueEncoder {
     }
   }
 
-  mutating func appendToPage(_ range: Range<Int>) throws(ParquetError) {
+  mutating func appendToPage(_ range: Range<Int>, page: PageBuffer) throws(ParquetError) {
     guard !range.isEmpty else { return }
     let slice = self.slice
     let range = (sliceStart + range.lowerBound)..<(sliceStart + range.upperBound)
@@ -43,16 +45,31 @@ struct FixedWidthValueEncoder<T: FixedWidthPhysical>: LeafValueEncoder {
         var ids = takePageIDs()
         part.withMemoryRebound(to: T.Bits.self) { dictionary.appendIDs(of: $0, to: &ids) }
         pageIDs = ids
-      } else {
-        pageValues.append(contentsOf: part)
-        if settings.statistics {
-          var bounds = self.bounds
-          bounds.update(part, order: plan.order)
-          self.bounds = bounds
-        }
+        return
+      }
+      appendValues(part, page)
+      if settings.statistics {
+        var bounds = self.bounds
+        bounds.update(part, order: plan.order)
+        self.bounds = bounds
       }
     }
-    if usesDictionary && dictionary.byteSize > settings.dictionaryLimit { fallBack() }
+    if usesDictionary && dictionary.byteSize > settings.dictionaryLimit { fallBack(page) }
+  }
+
+  /// Adds values to the open page in the fallback encoding.
+  private mutating func appendValues(_ values: UnsafeBufferPointer<T>, _ page: PageBuffer) {
+    if settings.encoding == .plain {
+      #if _endian(little)
+        page.append(UnsafeRawBufferPointer(values))
+      #else
+        encoded.removeAll(keepingCapacity: true)
+        T.encode(values, .plain, into: &encoded)
+        page.append(encoded)
+      #endif
+    } else {
+      pageValues.append(contentsOf: values)
+    }
   }
 
   var pageByteEstimate: Int {
@@ -64,24 +81,30 @@ struct FixedWidthValueEncoder<T: FixedWidthPhysical>: LeafValueEncoder {
 
   var dictionaryByteSize: Int { dictionary.byteSize }
 
-  mutating func flushPage(into out: inout [UInt8]) throws(ParquetError) -> Encoding {
+  mutating func flushPage(into page: PageBuffer) throws(ParquetError) -> Encoding {
     if usesDictionary {
       // parquet-mr's check on the first page: keep the dictionary only if it pays for itself.
       let plainSize = pageIDs.count &* MemoryLayout<T>.size
       if dictionaryPagesWritten == 0 && dictionary.byteSize &+ pageByteEstimate >= plainSize {
-        fallBack()
+        fallBack(page)
       } else {
         let bitWidth = Swift.max(1, RLEHybridEncoder.bitWidth(forDictionaryCount: dictionary.count))
+        encoded.removeAll(keepingCapacity: true)
         pageIDs.withUnsafeBufferPointer {
-          RLEHybridEncoder.encodeDictionaryIndices($0, bitWidth: bitWidth, into: &out)
+          RLEHybridEncoder.encodeDictionaryIndices($0, bitWidth: bitWidth, into: &encoded)
         }
+        page.append(encoded)
         pageIDs.removeAll(keepingCapacity: true)
         dictionaryPagesWritten += 1
         return .rleDictionary
       }
     }
-    pageValues.withUnsafeBufferPointer { T.encode($0, settings.encoding, into: &out) }
-    pageValues.removeAll(keepingCapacity: true)
+    if settings.encoding != .plain {
+      encoded.removeAll(keepingCapacity: true)
+      pageValues.withUnsafeBufferPointer { T.encode($0, settings.encoding, into: &encoded) }
+      page.append(encoded)
+      pageValues.removeAll(keepingCapacity: true)
+    }
     return settings.encoding
   }
 
@@ -119,11 +142,14 @@ struct FixedWidthValueEncoder<T: FixedWidthPhysical>: LeafValueEncoder {
 
   /// Leaves dictionary encoding for the rest of the chunk: the open page's ids become values;
   /// pages already written keep the dictionary (so it is still written), otherwise it is dropped.
-  private mutating func fallBack() {
+  private mutating func fallBack(_ page: PageBuffer) {
     absorbDictionary()
-    let values = dictionary.values
-    pageValues.reserveCapacity(pageValues.count + pageIDs.count)
-    for id in pageIDs { pageValues.append(T(bits: values[Int(id)])) }
+    let ids = pageIDs
+    var values: [T] = []
+    values.reserveCapacity(ids.count)
+    let entries = dictionary.values
+    for id in ids { values.append(T(bits: entries[Int(id)])) }
+    values.withUnsafeBufferPointer { appendValues($0, page) }
     pageIDs.removeAll(keepingCapacity: true)
     usesDictionary = false
     if dictionaryPagesWritten == 0 { dictionary.removeAll() }
@@ -132,8 +158,10 @@ struct FixedWidthValueEncoder<T: FixedWidthPhysical>: LeafValueEncoder {
   /// Every dictionary entry occurs in the chunk: the bounds are those of the entries.
   private mutating func absorbDictionary() {
     guard settings.statistics else { return }
+    var bounds = self.bounds
     dictionary.values.withUnsafeBufferPointer { bits in
       bits.withMemoryRebound(to: T.self) { bounds.update($0, order: plan.order) }
     }
+    self.bounds = bounds
   }
 }

@@ -38,6 +38,8 @@ enum ValueOrder: Sendable, Equatable {
   case unsigned
   /// IEEE floats, NaN ignored, -0.0 < +0.0 for the written bounds.
   case float
+  /// FLOAT16: 2-byte little-endian halves, ordered as `.float`.
+  case float16
   /// Bytes compared lexicographically as unsigned (strings, binary, UUID).
   case unsignedBytes
   /// Big-endian two's complement bytes of equal width, compared numerically (FLBA decimals).

@@ -11,6 +11,7 @@ public import Columnar
 /// | int64 | INT64 |
 /// | uint8, uint16, uint32 | INT32 + INTEGER(bits, unsigned) / UINT_8, UINT_16, UINT_32 |
 /// | uint64 | INT64 + INTEGER(64, unsigned) / UINT_64 |
+/// | float16 | FIXED_LEN_BYTE_ARRAY(2) + FLOAT16 (little-endian half) |
 /// | float32, float64 | FLOAT, DOUBLE |
 /// | decimal(p, s) | INT32 (p ≤ 9), INT64 (p ≤ 18), else FIXED_LEN_BYTE_ARRAY of the fewest bytes, + DECIMAL |
 /// | string | BYTE_ARRAY + STRING / UTF8 |
@@ -155,6 +156,7 @@ struct WriterSchema: Sendable {
     case .uint16: return integer(name, .int32, bits: 16, signed: false, .uint16)
     case .uint32: return integer(name, .int32, bits: 32, signed: false, .uint32)
     case .uint64: return integer(name, .int64, bits: 64, signed: false, .uint64)
+    case .float16: return SchemaElement(name: name, type: .fixedLenByteArray, typeLength: 2, logicalType: .float16)
     case .float32: return SchemaElement(name: name, type: .float)
     case .float64: return SchemaElement(name: name, type: .double)
     case .decimal(let precision, let scale):
@@ -232,6 +234,7 @@ struct WriterSchema: Sendable {
     case .boolean: .boolean
     case .uint8, .uint16, .uint32, .uint64: .unsigned
     case .float32, .float64: .float
+    case .float16: .float16
     case .decimal: physical == .fixedLenByteArray ? .signedBigEndian : .signed
     case .string, .binary, .fixedBinary, .uuid: .unsignedBytes
     default: .signed

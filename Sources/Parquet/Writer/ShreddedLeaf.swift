@@ -9,8 +9,12 @@ struct ShreddedLeaf {
   var rowCount = 0
   /// The number of levels (one per leaf slot: value, null or empty list).
   var levelCount = 0
-  /// One per level; empty when the leaf's maximum definition level is 0.
+  /// One per level; empty when the leaf's maximum definition level is 0 or when
+  /// ``allDefined`` is set.
   var definitionLevels: [Int16] = []
+  /// Every level is the maximum definition level (a flat optional column without nulls):
+  /// ``definitionLevels`` is left empty.
+  var allDefined = false
   /// One per level; empty when the leaf's maximum repetition level is 0.
   var repetitionLevels: [Int16] = []
   /// The positions in ``leaf`` of the non-null values, in order, unless ``contiguousValues``
@@ -31,6 +35,7 @@ struct ShreddedLeaf {
     repetitionLevels.removeAll(keepingCapacity: true)
     valuePositions.removeAll(keepingCapacity: true)
     contiguousValues = nil
+    allDefined = false
     valueCount = 0
     nullCount = 0
     rowCount = rows.count
@@ -45,7 +50,7 @@ struct ShreddedLeaf {
       try walker.write(depth: 0, rows, into: &self)
       leaf = walker.nodes[walker.nodes.count - 1].vector
     }
-    levelCount = plan.maxDefinitionLevel > 0 ? definitionLevels.count : rowCount
+    levelCount = plan.maxDefinitionLevel > 0 && !allDefined ? definitionLevels.count : rowCount
     if plan.maxRepetitionLevel == 0 { repetitionLevels.removeAll(keepingCapacity: true) }
   }
 
@@ -68,7 +73,7 @@ struct ShreddedLeaf {
       return
     }
     guard let validity = column.validity else {
-      definitionLevels.append(contentsOf: repeatElement(1, count: rows.count))
+      allDefined = true
       contiguousValues = rows
       valueCount = rows.count
       return

@@ -44,7 +44,7 @@ struct FixedWidthBounds<T: FixedWidthPhysical> {
         index += 1
       }
       (min, max) = (low, high)
-    case .none, .unsignedBytes, .signedBigEndian:
+    case .none, .unsignedBytes, .signedBigEndian, .float16:
       return
     }
   }
@@ -93,6 +93,10 @@ struct ByteArrayBounds {
 
   @inline(__always)
   mutating func update(_ value: UnsafeRawBufferPointer, order: ValueOrder) {
+    if order == .float16 {
+      updateHalf(value)
+      return
+    }
     guard hasValue else {
       min.append(contentsOf: value)
       max.append(contentsOf: value)
@@ -117,6 +121,28 @@ struct ByteArrayBounds {
     }
   }
 
+  /// FLOAT16 values: numeric order, NaN skipped.
+  private mutating func updateHalf(_ value: UnsafeRawBufferPointer) {
+    guard value.count == 2 else { return }
+    let half = Self.half(value[0], value[1])
+    guard !half.isNaN else { return }
+    guard hasValue else {
+      min = [value[0], value[1]]
+      max = min
+      hasValue = true
+      return
+    }
+    if half < Self.half(min[0], min[1]) {
+      min = [value[0], value[1]]
+    } else if half > Self.half(max[0], max[1]) {
+      max = [value[0], value[1]]
+    }
+  }
+
+  private static func half(_ low: UInt8, _ high: UInt8) -> Float {
+    Float(Float16(bitPattern: UInt16(low) | UInt16(high) << 8))
+  }
+
   /// Forgets the bounds for the next column chunk.
   mutating func removeAll() {
     min.removeAll(keepingCapacity: true)
@@ -130,6 +156,16 @@ struct ByteArrayBounds {
   func statistics(nullCount: Int, order: ValueOrder, isUTF8: Bool) -> Statistics {
     var statistics = Statistics(nullCount: Int64(nullCount))
     guard hasValue, order != .none else { return statistics }
+    if order == .float16 {
+      // As for FLOAT and DOUBLE: a zero minimum is -0.0, a zero maximum +0.0.
+      let low: [UInt8] = Self.half(min[0], min[1]) == 0 ? [0x00, 0x80] : min
+      let high: [UInt8] = Self.half(max[0], max[1]) == 0 ? [0x00, 0x00] : max
+      statistics.minValue = low
+      statistics.maxValue = high
+      statistics.isMinValueExact = true
+      statistics.isMaxValueExact = true
+      return statistics
+    }
     if order == .unsignedBytes && min.count > Self.truncationLength {
       statistics.minValue = Self.truncatedMin(min, isUTF8: isUTF8)
       statistics.isMinValueExact = false

@@ -129,7 +129,9 @@ cases = []
 
 
 def add(name, encoding, kind, data, values, **extra):
-    case = {"name": name, "encoding": encoding, "type": kind, "hex": bytes(data).hex(), "values": values}
+    """values: integers, or hex strings (byte arrays, fixed-width values' little-endian bytes)."""
+    key = "blobs" if values and isinstance(values[0], str) else "values"
+    case = {"name": name, "encoding": encoding, "type": kind, "hex": bytes(data).hex(), key: values}
     case.update(extra)
     cases.append(case)
 
