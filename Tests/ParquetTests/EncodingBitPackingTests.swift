@@ -29,7 +29,7 @@ import Testing
 
   @Test(arguments: 0...32)
   func roundTrip32(width: Int) {
-    var rng = TestRandom(seed: UInt64(width))
+    var rng = EncodingTestRandom(seed: UInt64(width))
     let mask: UInt64 = width == 32 ? 0xFFFF_FFFF : (1 << UInt64(width)) - 1
     for count in edgeCounts {
       let values = (0..<count).map { i -> UInt32 in
@@ -64,7 +64,7 @@ import Testing
 
   @Test(arguments: 0...64)
   func roundTrip64(width: Int) {
-    var rng = TestRandom(seed: 64 + UInt64(width))
+    var rng = EncodingTestRandom(seed: 64 + UInt64(width))
     let mask: UInt64 = width == 64 ? ~0 : (1 << UInt64(width)) - 1
     for count in edgeCounts {
       let values = (0..<count).map { i -> UInt64 in i % 3 == 0 ? mask : rng.next() & mask }
@@ -92,7 +92,7 @@ import Testing
   /// The deprecated MSB-first encoding against a bit-by-bit reference, in odd batches.
   @Test(arguments: [1, 2, 3, 5, 8, 13, 16, 31, 32])
   func legacyBitPacked(width: Int) throws {
-    var rng = TestRandom(seed: 7 + UInt64(width))
+    var rng = EncodingTestRandom(seed: 7 + UInt64(width))
     let count = 1000
     let values = (0..<count).map { _ in Int32(truncatingIfNeeded: rng.next() & ((1 << UInt64(width)) - 1)) }
     // Reference packer: MSB first.

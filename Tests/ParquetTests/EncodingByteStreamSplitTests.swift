@@ -17,7 +17,7 @@ import Testing
   }
 
   @Test func floatsAndDoubles() throws {
-    var rng = TestRandom(seed: 11)
+    var rng = EncodingTestRandom(seed: 11)
     let specials: [Double] = [
       .nan, -.nan, -0.0, 0.0, .infinity, -.infinity, .leastNonzeroMagnitude, .greatestFiniteMagnitude,
     ]
@@ -54,7 +54,7 @@ import Testing
   }
 
   @Test func integers() throws {
-    var rng = TestRandom(seed: 12)
+    var rng = EncodingTestRandom(seed: 12)
     for count in edgeCounts {
       let i32 = (0..<count).map { i -> Int32 in i % 5 == 0 ? .min : Int32(truncatingIfNeeded: rng.next()) }
       let i64 = (0..<count).map { i -> Int64 in i % 5 == 0 ? .max : Int64(bitPattern: rng.next()) }
@@ -80,7 +80,7 @@ import Testing
 
   @Test(arguments: [1, 2, 3, 5, 16])
   func fixedLenByteArrays(width: Int) throws {
-    var rng = TestRandom(seed: UInt64(width))
+    var rng = EncodingTestRandom(seed: UInt64(width))
     for count in edgeCounts {
       let flat = rng.bytes(count * width)
       var encoded: [UInt8] = []

@@ -77,7 +77,7 @@ import Testing
   }
 
   @Test func randomBytes() {
-    var rng = TestRandom(seed: 0xBAD)
+    var rng = EncodingTestRandom(seed: 0xBAD)
     for round in 0..<3000 {
       let length = Int(rng.next() % 80)
       var bytes = rng.bytes(length)

@@ -27,7 +27,7 @@ import Testing
 
   /// Patterns that exercise both run kinds and their boundaries.
   static func patterns(count: Int, bitWidth: Int, seed: UInt64) -> [[Int32]] {
-    var rng = TestRandom(seed: seed)
+    var rng = EncodingTestRandom(seed: seed)
     let mask: UInt64 = bitWidth == 32 ? 0xFFFF_FFFF : (1 << UInt64(bitWidth)) - 1
     let maxValue = Int32(truncatingIfNeeded: mask)
     let random = (0..<count).map { _ in Int32(truncatingIfNeeded: rng.next() & mask) }
@@ -87,7 +87,7 @@ import Testing
   }
 
   @Test func skipAndCount() throws {
-    var rng = TestRandom(seed: 99)
+    var rng = EncodingTestRandom(seed: 99)
     var levels: [Int32] = []
     while levels.count < 5000 {
       let v = Int32(rng.next() % 3)

@@ -4,7 +4,7 @@ import Testing
 @testable import Parquet
 
 /// Deterministic generator (SplitMix64) so failures reproduce.
-struct TestRandom: RandomNumberGenerator {
+struct EncodingTestRandom: RandomNumberGenerator {
   var state: UInt64
   init(seed: UInt64) { state = seed }
   mutating func next() -> UInt64 {

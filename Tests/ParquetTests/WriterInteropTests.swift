@@ -400,9 +400,11 @@ import Testing
       import sys, json, math, pyarrow.parquet as pq
       md = pq.ParquetFile(sys.argv[1]).metadata
       out = []
+      wanted = set(sys.argv[2:])
       for g in range(md.num_row_groups):
           for c in range(md.num_columns):
               col = md.row_group(g).column(c)
+              if col.path_in_schema not in wanted: continue
               s = col.statistics
               if s is None:
                   out.append([g, col.path_in_schema, None]); continue
@@ -413,7 +415,8 @@ import Testing
               out.append([g, col.path_in_schema, s.null_count, norm(s.min) if s.has_min_max else None, norm(s.max) if s.has_min_max else None])
       print(json.dumps(out))
       """
-    let output = try WriterTesting.python(code, [path])
+    let output = try WriterTesting.python(
+      code, [path, "int8", "int32", "int64", "uint8", "uint32", "uint64", "dec_5_2", "float64", "string"])
     let decoded = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [[Any]] ?? []
     var stats: [String: (nulls: Int, min: String?, max: String?)] = [:]
     for entry in decoded where (entry[0] as? Int) == 0 {

@@ -21,8 +21,10 @@ struct PageState {
     self.values = .empty(leaf.physicalType)
     let keepsDictionary = leaf.conversion == .bytes
     self.dictionaryIndices = keepsDictionary ? [] : nil
-    if leaf.maxDefinitionLevel > 0 { definition.reserveCapacity(expectedValues) }
-    if leaf.maxRepetitionLevel > 0 { repetition.reserveCapacity(expectedValues) }
+    // The count comes from the file: reserve no more than a sane amount up front.
+    let reserve = min(expectedValues, 1 << 20)
+    if leaf.maxDefinitionLevel > 0 { definition.reserveCapacity(reserve) }
+    if leaf.maxRepetitionLevel > 0 { repetition.reserveCapacity(reserve) }
   }
 
   mutating func readPage(_ header: PageHeader, body: UnsafeRawBufferPointer, codec: CompressionCodec)
@@ -35,7 +37,9 @@ struct PageState {
       }
       guard dictionary == nil else { throw ParquetError(.corrupt, "a second dictionary page") }
       let count = Int(dictionaryHeader.numValues)
-      guard count >= 0 else { throw ParquetError(.corrupt, "dictionary of \(count) values") }
+      guard count >= 0, count <= max(Int(header.uncompressedPageSize), 0) * 8 + 8 else {
+        throw ParquetError(.corrupt, "dictionary page of \(header.uncompressedPageSize) bytes claims \(count) values")
+      }
       let page = try PageCompression.decompress(
         body, codec: codec, uncompressedSize: Int(header.uncompressedPageSize))
       var decoded = DenseValues.empty(leaf.physicalType)
@@ -47,7 +51,7 @@ struct PageState {
       dictionary = decoded
     case .dataPage:
       guard let dataHeader = header.dataPageHeader else { throw ParquetError(.corrupt, "data page without its header") }
-      let count = try pageValueCount(dataHeader.numValues)
+      let count = try pageValueCount(dataHeader.numValues, pageSize: header.uncompressedPageSize)
       let page = try PageCompression.decompress(
         body, codec: codec, uncompressedSize: Int(header.uncompressedPageSize))
       try page.withRawBytes { (bytes) throws(ParquetError) in
@@ -69,7 +73,7 @@ struct PageState {
       guard let dataHeader = header.dataPageHeaderV2 else {
         throw ParquetError(.corrupt, "data page v2 without its header")
       }
-      let count = try pageValueCount(dataHeader.numValues)
+      let count = try pageValueCount(dataHeader.numValues, pageSize: header.uncompressedPageSize)
       let repetitionLength = Int(dataHeader.repetitionLevelsByteLength)
       let definitionLength = Int(dataHeader.definitionLevelsByteLength)
       guard repetitionLength >= 0, definitionLength >= 0, repetitionLength + definitionLength <= body.count else {
@@ -101,11 +105,17 @@ struct PageState {
     }
   }
 
-  private func pageValueCount(_ declared: Int32) throws(ParquetError) -> Int {
+  /// The page's value count, checked against what the chunk has left and against the page's
+  /// size: runs of levels compress well, but not past about 8,000 values a byte, and a forged
+  /// count must not make the reader allocate gigabytes.
+  private func pageValueCount(_ declared: Int32, pageSize: Int32) throws(ParquetError) -> Int {
     let count = Int(declared)
     guard count >= 0, count <= expectedValues - levelCount else {
       throw ParquetError(
         .corrupt, "page holds \(count) values but only \(expectedValues - levelCount) of the chunk's remain")
+    }
+    guard count <= max(Int(pageSize), 1) * 8192 + (1 << 20) else {
+      throw ParquetError(.corrupt, "page of \(pageSize) bytes claims \(count) values")
     }
     return count
   }

@@ -42,7 +42,7 @@ struct RecordAssembler {
       let data = leaves[leaf]
       if let repetition = data.repetitionLevels {
         var entries: [Int32] = []
-        entries.reserveCapacity(rowCount)
+        entries.reserveCapacity(min(rowCount, repetition.count))
         for (index, level) in repetition.enumerated() where level == 0 { entries.append(Int32(index)) }
         slots.append((leaf, .entries(entries)))
       } else {

@@ -217,36 +217,37 @@ struct ByteArrayValueEncoder: LeafValueEncoder {
   private mutating func appendIDs<P: ValuePositions>(
     _ range: Range<Int>, _ offsets: UnsafeBufferPointer<Int32>, _ bytes: UnsafeRawBufferPointer, _ positions: P
   ) {
-    var ids: [Int32] = []
-    swap(&ids, &pageIDs)
-    if ids.capacity < ids.count &+ range.count {
-      ids.reserveCapacity(Swift.max(ids.count &+ range.count, ids.capacity &* 2))
-    }
     let prefix = isFixedWidth ? 0 : 4
     var plainSize = 0
     for index in range {
       let p = positions.position(index)
       plainSize &+= Int(offsets[p &+ 1]) &- Int(offsets[p]) &+ prefix
     }
+    pagePlainSize &+= plainSize
+    var ids: [Int32] = []
+    swap(&ids, &pageIDs)
     if mapsSourceDictionary {
       var map: [Int32] = []
       swap(&map, &sourceIDs)
-      map.withUnsafeMutableBufferPointer { map in
-        for index in range {
-          let p = positions.position(index)
-          var id = map[p]
-          if id < 0 {
-            id = dictionary.id(of: UnsafeRawBufferPointer(rebasing: bytes[Int(offsets[p])..<Int(offsets[p &+ 1])]))
-            map[p] = id
+      ids.appendUninitialized(range.count) { out in
+        map.withUnsafeMutableBufferPointer { map in
+          for index in range {
+            let p = positions.position(index)
+            var id = map[p]
+            if id < 0 {
+              id = dictionary.id(of: UnsafeRawBufferPointer(rebasing: bytes[Int(offsets[p])..<Int(offsets[p &+ 1])]))
+              map[p] = id
+            }
+            out[index &- range.lowerBound] = id
           }
-          ids.append(id)
         }
       }
       swap(&map, &sourceIDs)
     } else {
-      dictionary.appendIDs(range, offsets: offsets, bytes: bytes, positions: positions, to: &ids)
+      ids.appendUninitialized(range.count) { out in
+        dictionary.writeIDs(range, offsets: offsets, bytes: bytes, positions: positions, to: out)
+      }
     }
-    pagePlainSize &+= plainSize
     swap(&ids, &pageIDs)
   }
 

@@ -21,11 +21,11 @@ struct FixedWidthDictionary<Bits: FixedWidthInteger & UnsignedInteger & Sendable
   /// The size of the PLAIN-encoded dictionary page.
   var byteSize: Int { values.count &* MemoryLayout<Bits>.size }
 
-  /// Appends the id of every value of `input` to `ids`, adding new values to the dictionary.
-  mutating func appendIDs(of input: UnsafeBufferPointer<Bits>, to ids: inout [Int32]) {
-    let start = ids.count
-    ids.append(contentsOf: repeatElement(0, count: input.count))
-    ids.withUnsafeMutableBufferPointer { out in
+  /// Writes the id of every value of `input` to `out[0..<input.count]`, adding new values to
+  /// the dictionary.
+  mutating func writeIDs(of input: UnsafeBufferPointer<Bits>, to out: UnsafeMutablePointer<Int32>) {
+    let start = 0
+    do {
       var index = 0
       while index < input.count {
         // Grow before the table is half full, so probes stay short and always end.
@@ -140,13 +140,15 @@ struct ByteArrayDictionary: Sendable {
     return id
   }
 
-  /// Appends to `ids` the id of each value `bytes[offsets[p]..<offsets[p+1]]` for `p` in
-  /// `positions[range]`, adding new values. Lookups run with the table's memory held and stop
-  /// only to insert, so a column of few distinct values costs a hash and a compare per value.
-  mutating func appendIDs<P: ValuePositions>(
+  /// Writes to `out[0..<range.count]` the id of each value `bytes[offsets[p]..<offsets[p+1]]`
+  /// for `p` in `positions[range]`, adding new values. Lookups run with the table's memory held
+  /// and stop only to insert, so a column of few distinct values costs a hash and a compare per
+  /// value.
+  mutating func writeIDs<P: ValuePositions>(
     _ range: Range<Int>, offsets: UnsafeBufferPointer<Int32>, bytes: UnsafeRawBufferPointer,
-    positions: P, to ids: inout [Int32]
+    positions: P, to out: UnsafeMutablePointer<Int32>
   ) {
+    let first = range.lowerBound
     var index = range.lowerBound
     let end = range.upperBound
     while index < end {
@@ -173,7 +175,7 @@ struct ByteArrayDictionary: Sendable {
                   let start = Int(storedOffsets[Int(entry.id)])
                   let stop = Int(storedOffsets[Int(entry.id) &+ 1])
                   if ByteOrder.equal(UnsafeRawBufferPointer(rebasing: stored[start..<stop]), value) {
-                    ids.append(entry.id)
+                    out[i &- first] = entry.id
                     break
                   }
                 }
@@ -191,7 +193,7 @@ struct ByteArrayDictionary: Sendable {
       self.bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[Int(offsets[p])..<Int(offsets[p &+ 1])]))
       self.offsets.append(Int32(truncatingIfNeeded: self.bytes.count))
       slots[missSlot] = Slot(hash: missHash, id: id)
-      ids.append(id)
+      out[index &- first] = id
       if (count &+ 1) &* 2 > slots.count { grow() }
       index &+= 1
     }

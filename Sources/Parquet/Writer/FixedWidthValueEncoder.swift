@@ -42,9 +42,9 @@ struct FixedWidthValueEncoder<T: FixedWidthPhysical>: LeafValueEncoder {
     slice.withUnsafeBufferPointer { all in
       let part = UnsafeBufferPointer(rebasing: all[range])
       if usesDictionary {
-        var ids = takePageIDs()
-        part.withMemoryRebound(to: T.Bits.self) { dictionary.appendIDs(of: $0, to: &ids) }
-        pageIDs = ids
+        pageIDs.appendUninitialized(part.count) { out in
+          part.withMemoryRebound(to: T.Bits.self) { dictionary.writeIDs(of: $0, to: out) }
+        }
         return
       }
       appendValues(part, page)
@@ -130,14 +130,6 @@ struct FixedWidthValueEncoder<T: FixedWidthPhysical>: LeafValueEncoder {
     pageIDs.removeAll(keepingCapacity: true)
     pageValues.removeAll(keepingCapacity: true)
     bounds = FixedWidthBounds<T>()
-  }
-
-  /// Moves the open page's ids out, leaving an empty array, so they can be appended to while
-  /// the dictionary changes.
-  private mutating func takePageIDs() -> [Int32] {
-    var ids: [Int32] = []
-    swap(&ids, &pageIDs)
-    return ids
   }
 
   /// Leaves dictionary encoding for the rest of the chunk: the open page's ids become values;

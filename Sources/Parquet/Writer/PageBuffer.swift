@@ -87,3 +87,25 @@ final class PageBuffer {
     try body(UnsafeRawBufferPointer(start: storage + start, count: end &- start))
   }
 }
+
+extension Array where Element == Int32 {
+  /// Appends `count` elements that `body` writes through a pointer to them; `body` must write
+  /// every one. Grows geometrically, and does no per-element work beyond `body`'s.
+  @inline(__always)
+  mutating func appendUninitialized(_ count: Int, _ body: (UnsafeMutablePointer<Int32>) -> Void) {
+    guard count > 0 else { return }
+    let start = self.count
+    if capacity < start &+ count { reserveCapacity(Swift.max(start &+ count, capacity &* 2)) }
+    // Extend with a bulk copy of zeros from a static block, then overwrite in place.
+    var remaining = count
+    while remaining > 0 {
+      let chunk = Swift.min(remaining, zeroInt32s.count)
+      zeroInt32s.withUnsafeBufferPointer { append(contentsOf: UnsafeBufferPointer(rebasing: $0[0..<chunk])) }
+      remaining &-= chunk
+    }
+    withUnsafeMutableBufferPointer { body($0.baseAddress! + start) }
+  }
+}
+
+/// A block of zeros to extend arrays with in bulk.
+private let zeroInt32s = [Int32](repeating: 0, count: 1024)

@@ -34,8 +34,10 @@ public struct ParquetFileWriter: ~Copyable {
   private var isOpen = true
 
   /// Rows per slice: a batch is shredded and encoded this many rows at a time, which bounds the
-  /// scratch memory of shredding and lets a row group end inside a batch.
-  private static var sliceRows: Int { 16_384 }
+  /// scratch memory of shredding and lets a row group end inside a batch. Adjusted to the
+  /// bytes a row takes so that a slice is a small part of a row group.
+  private var sliceRows = 4096
+  private static var maxSliceRows: Int { 16_384 }
 
   /// Starts a file: checks the schema and options and writes the leading magic.
   public init(file: some WritableFile, schema: Schema, options: ParquetWriteOptions = ParquetWriteOptions())
@@ -82,7 +84,7 @@ public struct ParquetFileWriter: ~Copyable {
       try checkSchema(batch.schema)
       var row = 0
       while row < batch.rowCount {
-        let take = Swift.min(batch.rowCount - row, Self.sliceRows, options.rowGroupRowLimit - bufferedRows)
+        let take = Swift.min(batch.rowCount - row, sliceRows, options.rowGroupRowLimit - bufferedRows)
         let rows = row..<(row + take)
         for column in columns {
           let plan = column.plan
@@ -91,7 +93,10 @@ public struct ParquetFileWriter: ~Copyable {
         }
         bufferedRows += take
         row += take
-        if bufferedRows >= options.rowGroupRowLimit || bufferedByteCount >= options.rowGroupSize {
+        let buffered = bufferedByteCount
+        let bytesPerRow = Swift.max(1, buffered / bufferedRows)
+        sliceRows = Swift.min(Self.maxSliceRows, Swift.max(16, options.rowGroupSize / bytesPerRow / 8))
+        if bufferedRows >= options.rowGroupRowLimit || buffered >= options.rowGroupSize {
           try writeRowGroup()
         }
       }
