@@ -19,7 +19,8 @@ import Testing
       columns: [
         Build.fixed(rows.map { Int64($0) }, .int64) { .int64($0) },
         Build.strings(rows.map { $0 % 4 == 0 ? nil : "name \($0)" }),
-        Build.list(Field("element", .string), lengths: lengths, values: Build.strings((0..<tagCount).map { "t\($0 % 4)" })),
+        Build.list(
+          Field("element", .string), lengths: lengths, values: Build.strings((0..<tagCount).map { "t\($0 % 4)" })),
       ], rowCount: rows.count)
   }
 
@@ -67,7 +68,8 @@ import Testing
     let footer = try writer.close(keyValueMetadata: ["zeta": "1", "origin": "override", "alpha": "2"])
     #expect(
       footer.keyValueMetadata == [
-        KeyValue(key: "alpha", value: "2"), KeyValue(key: "origin", value: "override"), KeyValue(key: "zeta", value: "1"),
+        KeyValue(key: "alpha", value: "2"), KeyValue(key: "origin", value: "override"),
+        KeyValue(key: "zeta", value: "1"),
       ])
     #expect(try WriterTesting.footer(sink.bytes) == footer)
     #expect(sink.closed && !sink.aborted)
@@ -77,7 +79,8 @@ import Testing
     var options = ParquetWriteOptions()
     options.rowGroupRowLimit = 1000
     let footer = try WriterTesting.footer(
-      try WriterTesting.bytes([try Self.batch(0..<2500), try Self.batch(2500..<2600)], schema: Self.schema, options: options))
+      try WriterTesting.bytes(
+        [try Self.batch(0..<2500), try Self.batch(2500..<2600)], schema: Self.schema, options: options))
     #expect(footer.rowGroups.map(\.numRows) == [1000, 1000, 600])
     #expect(footer.rowGroups.map(\.ordinal) == [0, 1, 2])
   }
@@ -223,4 +226,3 @@ import Testing
     #expect(idPages >= 4 && idPages <= 40)
   }
 }
-

@@ -97,49 +97,72 @@ import Testing
     var columns: [ColumnVector] = []
     columns.append(Build.bool((0..<n).map { _ in maybe(random.oneIn(2)) }))
     columns.append(
-      Build.fixed((0..<n).map { _ in maybe(pick([Int8.min, Int8.max, 0, -1]) { Int8(truncatingIfNeeded: random.next()) }) }, .int8) { .int8($0) })
+      Build.fixed(
+        (0..<n).map { _ in maybe(pick([Int8.min, Int8.max, 0, -1]) { Int8(truncatingIfNeeded: random.next()) }) }, .int8
+      ) { .int8($0) })
     columns.append(
-      Build.fixed((0..<n).map { _ in maybe(pick([Int16.min, Int16.max, 0]) { Int16(truncatingIfNeeded: random.next()) }) }, .int16) { .int16($0) })
+      Build.fixed(
+        (0..<n).map { _ in maybe(pick([Int16.min, Int16.max, 0]) { Int16(truncatingIfNeeded: random.next()) }) }, .int16
+      ) { .int16($0) })
     columns.append(
-      Build.fixed((0..<n).map { _ in maybe(pick([Int32.min, Int32.max, 0, -1]) { Int32(random.below(200)) - 100 }) }, .int32) { .int32($0) })
+      Build.fixed(
+        (0..<n).map { _ in maybe(pick([Int32.min, Int32.max, 0, -1]) { Int32(random.below(200)) - 100 }) }, .int32
+      ) { .int32($0) })
     columns.append(Build.fixed((0..<n).map { Int32(truncatingIfNeeded: $0 &* 7919) }, .int32) { .int32($0) })
     columns.append(
-      Build.fixed((0..<n).map { _ in maybe(pick([Int64.min, Int64.max, 0]) { Int64(bitPattern: random.next()) }) }, .int64) { .int64($0) })
+      Build.fixed(
+        (0..<n).map { _ in maybe(pick([Int64.min, Int64.max, 0]) { Int64(bitPattern: random.next()) }) }, .int64
+      ) { .int64($0) })
     columns.append(
-      Build.fixed((0..<n).map { _ in maybe(pick([UInt8.max, 0, 128]) { UInt8(truncatingIfNeeded: random.next()) }) }, .uint8) { .uint8($0) })
+      Build.fixed(
+        (0..<n).map { _ in maybe(pick([UInt8.max, 0, 128]) { UInt8(truncatingIfNeeded: random.next()) }) }, .uint8
+      ) { .uint8($0) })
     columns.append(
-      Build.fixed((0..<n).map { _ in maybe(pick([UInt16.max, 0, 32768]) { UInt16(truncatingIfNeeded: random.next()) }) }, .uint16) { .uint16($0) })
+      Build.fixed(
+        (0..<n).map { _ in maybe(pick([UInt16.max, 0, 32768]) { UInt16(truncatingIfNeeded: random.next()) }) }, .uint16
+      ) { .uint16($0) })
     columns.append(
-      Build.fixed((0..<n).map { _ in maybe(pick([UInt32.max, 0, 1 << 31]) { UInt32(random.below(1000)) }) }, .uint32) { .uint32($0) })
+      Build.fixed((0..<n).map { _ in maybe(pick([UInt32.max, 0, 1 << 31]) { UInt32(random.below(1000)) }) }, .uint32) {
+        .uint32($0)
+      })
     columns.append(
-      Build.fixed((0..<n).map { _ in maybe(pick([UInt64.max, 0, 1 << 63]) { random.next() }) }, .uint64) { .uint64($0) })
+      Build.fixed((0..<n).map { _ in maybe(pick([UInt64.max, 0, 1 << 63]) { random.next() }) }, .uint64) { .uint64($0) }
+    )
     columns.append(
       Build.fixed(
         (0..<n).map { _ in
-          maybe(pick([Float.nan, .infinity, -.infinity, -0.0, 0.0, .leastNonzeroMagnitude, .greatestFiniteMagnitude]) {
-            Float(Int(random.below(20_000)) - 10_000) / 64
-          })
+          maybe(
+            pick([Float.nan, .infinity, -.infinity, -0.0, 0.0, .leastNonzeroMagnitude, .greatestFiniteMagnitude]) {
+              Float(Int(random.below(20_000)) - 10_000) / 64
+            })
         }, .float32
       ) { .float32($0) })
     columns.append(
       Build.fixed(
         (0..<n).map { _ in
-          maybe(pick([Double.nan, .infinity, -.infinity, -0.0, 1e300, -1e-300]) {
-            Double(Int64(bitPattern: random.next()) >> 20) / 1024
-          })
+          maybe(
+            pick([Double.nan, .infinity, -.infinity, -0.0, 1e300, -1e-300]) {
+              Double(Int64(bitPattern: random.next()) >> 20) / 1024
+            })
         }, .float64
       ) { .float64($0) })
     columns.append(
       Build.fixed(
         (0..<n).map { _ in
           maybe(
-            pick([Float16.nan, .infinity, -.infinity, -0.0, 0.0, 65504]) { Float16(Float(random.below(4000)) / 16 - 100) }
-              .bitPattern)
+            pick([Float16.nan, .infinity, -.infinity, -0.0, 0.0, 65504]) {
+              Float16(Float(random.below(4000)) / 16 - 100)
+            }
+            .bitPattern)
         }, .float16
       ) { .uint16($0) })
     let decimalLimits: [(Int, Int128)] = [(5, 99_999), (15, 999_999_999_999_999), (30, 0), (38, 0)]
     for (precision, limit) in decimalLimits {
-      let max: Int128 = limit > 0 ? limit : (precision == 30 ? Int128("999999999999999999999999999999")! : Int128("99999999999999999999999999999999999999")!)
+      let max: Int128 =
+        limit > 0
+        ? limit
+        : (precision == 30
+          ? Int128("999999999999999999999999999999")! : Int128("99999999999999999999999999999999999999")!)
       columns.append(
         Build.fixed(
           (0..<n).map { _ in
@@ -159,28 +182,47 @@ import Testing
     columns.append(Build.strings((0..<n).map { _ in maybe(text()) }))
     columns.append(Build.strings((0..<n).map { _ in text() }))
     let entries = ["red", "green", "blue", "", "very long dictionary entry " + String(repeating: "x", count: 70)]
-    columns.append(Build.dictionaryStrings((0..<n).map { _ in maybe(Int32(random.below(entries.count))) }, entries: entries))
     columns.append(
-      Build.bytes((0..<n).map { _ in maybe((0..<random.below(12)).map { _ in UInt8(truncatingIfNeeded: random.next()) }) }, .binary))
+      Build.dictionaryStrings((0..<n).map { _ in maybe(Int32(random.below(entries.count))) }, entries: entries))
     columns.append(
-      Build.bytes((0..<n).map { _ in maybe((0..<5).map { _ in UInt8(truncatingIfNeeded: random.next()) }) }, .fixedBinary(width: 5)))
+      Build.bytes(
+        (0..<n).map { _ in maybe((0..<random.below(12)).map { _ in UInt8(truncatingIfNeeded: random.next()) }) },
+        .binary))
+    columns.append(
+      Build.bytes(
+        (0..<n).map { _ in maybe((0..<5).map { _ in UInt8(truncatingIfNeeded: random.next()) }) },
+        .fixedBinary(width: 5)))
     columns.append(
       Build.bytes((0..<n).map { _ in maybe((0..<16).map { _ in UInt8(truncatingIfNeeded: random.next()) }) }, .uuid))
     columns.append(
-      Build.fixed((0..<n).map { _ in maybe(pick([0, -719_162, 2_932_896]) { Int32(random.below(40_000)) - 10_000 }) }, .date) { .int32($0) })
+      Build.fixed(
+        (0..<n).map { _ in maybe(pick([0, -719_162, 2_932_896]) { Int32(random.below(40_000)) - 10_000 }) }, .date
+      ) { .int32($0) })
     columns.append(
       Build.fixed((0..<n).map { _ in maybe(Int64(random.below(86_400_000))) }, .time(.millisecond)) { .int64($0) })
     columns.append(
-      Build.fixed((0..<n).map { _ in maybe(Int64(random.below(86_400_000)) * 1000 + Int64(random.below(1000))) }, .time(.microsecond)) { .int64($0) })
+      Build.fixed(
+        (0..<n).map { _ in maybe(Int64(random.below(86_400_000)) * 1000 + Int64(random.below(1000))) },
+        .time(.microsecond)
+      ) { .int64($0) })
     columns.append(
-      Build.fixed((0..<n).map { _ in maybe(Int64(random.next() % 86_400_000_000_000)) }, .time(.nanosecond)) { .int64($0) })
+      Build.fixed((0..<n).map { _ in maybe(Int64(random.next() % 86_400_000_000_000)) }, .time(.nanosecond)) {
+        .int64($0)
+      })
     func instant(_ perSecond: Int64) -> Int64 {
       (Int64(random.below(4_000_000_000)) - 1_000_000_000) * perSecond + Int64(random.below(Int(perSecond)))
     }
-    columns.append(Build.fixed((0..<n).map { _ in maybe(instant(1000)) }, .timestamp(.millisecond, utc: true)) { .int64($0) })
-    columns.append(Build.fixed((0..<n).map { _ in maybe(instant(1_000_000)) }, .timestamp(.microsecond, utc: false)) { .int64($0) })
-    columns.append(Build.fixed((0..<n).map { _ in maybe(instant(1_000_000_000)) }, .timestamp(.nanosecond, utc: false)) { .int64($0) })
-    columns.append(Build.fixed((0..<n).map { _ in maybe(instant(1_000_000_000)) }, .timestamp(.nanosecond, utc: true)) { .int64($0) })
+    columns.append(
+      Build.fixed((0..<n).map { _ in maybe(instant(1000)) }, .timestamp(.millisecond, utc: true)) { .int64($0) })
+    columns.append(
+      Build.fixed((0..<n).map { _ in maybe(instant(1_000_000)) }, .timestamp(.microsecond, utc: false)) { .int64($0) })
+    columns.append(
+      Build.fixed((0..<n).map { _ in maybe(instant(1_000_000_000)) }, .timestamp(.nanosecond, utc: false)) {
+        .int64($0)
+      })
+    columns.append(
+      Build.fixed((0..<n).map { _ in maybe(instant(1_000_000_000)) }, .timestamp(.nanosecond, utc: true)) { .int64($0) }
+    )
     columns.append(ColumnVector(type: .null, count: n, storage: .none))
 
     // struct<a: int32, b: string>, null structs and null fields.
@@ -198,7 +240,8 @@ import Testing
     columns.append(
       Build.list(
         Field("element", .int32), lengths: listLengths,
-        values: Build.fixed((0..<listCount).map { _ in maybe(Int32(random.below(1000)) - 500) }, .int32) { .int32($0) }))
+        values: Build.fixed((0..<listCount).map { _ in maybe(Int32(random.below(1000)) - 500) }, .int32) { .int32($0) })
+    )
 
     // list<string not null>.
     let stringLengths: [Int?] = (0..<n).map { _ in nulls && random.oneIn(6) ? nil : random.below(4) }
@@ -219,7 +262,9 @@ import Testing
         Build.fixed((0..<pointCount).map { _ in Int64(random.below(1_000_000)) }, .int64) { .int64($0) },
         Build.list(
           Field("element", .float64), lengths: yLengths,
-          values: Build.fixed((0..<yCount).map { _ in maybe(Double(random.below(1000)) / 8) }, .float64) { .float64($0) }),
+          values: Build.fixed((0..<yCount).map { _ in maybe(Double(random.below(1000)) / 8) }, .float64) {
+            .float64($0)
+          }),
       ], valid: (0..<pointCount).map { _ in !(nulls && random.oneIn(5)) })
     columns.append(Build.list(Field("element", .structure(pointFields)), lengths: pointLengths, values: points))
 
@@ -257,11 +302,14 @@ import Testing
         nestedFields,
         [
           Build.list(
-            Field("element", .string), lengths: tagLengths, values: Build.strings((0..<tagCount).map { _ in maybe(text()) })),
+            Field("element", .string), lengths: tagLengths,
+            values: Build.strings((0..<tagCount).map { _ in maybe(text()) })),
           Build.map(
             key: Field("key", .int32, nullable: false), value: Field("value", .float32), lengths: attrLengths,
             keys: Build.fixed((0..<attrCount).map { Int32($0) }, .int32) { .int32($0) },
-            values: Build.fixed((0..<attrCount).map { _ in maybe(Float(random.below(100)) / 4) }, .float32) { .float32($0) }),
+            values: Build.fixed((0..<attrCount).map { _ in maybe(Float(random.below(100)) / 4) }, .float32) {
+              .float32($0)
+            }),
           Build.structure(
             innerFields,
             [
@@ -314,7 +362,8 @@ import Testing
       $0.dataPageVersion = configuration.version
       $0.dictionaryEnabled = configuration.dictionary
     }
-    let path = try Self.checkRoundTrip(batches, schema: Self.kitchenSinkSchema, options: options, name: configuration.name)
+    let path = try Self.checkRoundTrip(
+      batches, schema: Self.kitchenSinkSchema, options: options, name: configuration.name)
     let footer = try WriterTesting.footer(path: path)
     #expect(footer.numRows == 3801)
     #expect(footer.rowGroups.count == 3)
@@ -340,9 +389,10 @@ import Testing
       $0.dataPageVersion = version
       $0.dictionaryEnabled = false
     }
-    for name in ["int8", "int16", "int32", "int32_required", "int64", "uint32", "uint64", "dec_5_2", "dec_15_3", "date",
-      "time_ms", "time_us", "ts_ms_utc", "ts_us", "list_int", "map"]
-    {
+    for name in [
+      "int8", "int16", "int32", "int32_required", "int64", "uint32", "uint64", "dec_5_2", "dec_15_3", "date",
+      "time_ms", "time_us", "ts_ms_utc", "ts_us", "list_int", "map",
+    ] {
       options.columnEncodings[name] = .deltaBinaryPacked
     }
     options.columnEncodings["string"] = .deltaLengthByteArray
@@ -426,7 +476,9 @@ import Testing
     // Compute the expected bounds of the first row group from the data itself.
     let rows = 0..<600
     func column(_ name: String) -> ColumnVector { batch.columns[Self.kitchenSinkSchema.index(of: name)!] }
-    func check<T: Comparable>(_ name: String, _ values: [T], _ text: (T) -> String, sourceLocation: SourceLocation = #_sourceLocation) {
+    func check<T: Comparable>(
+      _ name: String, _ values: [T], _ text: (T) -> String, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
       let vector = column(name)
       let present = rows.filter { !vector.isNull($0) }.map { values[$0] }
       #expect(stats[name]?.nulls == rows.count - present.count, "\(name) null count", sourceLocation: sourceLocation)
@@ -456,4 +508,3 @@ import Testing
     }
   }
 }
-

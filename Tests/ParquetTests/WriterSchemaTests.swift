@@ -79,7 +79,8 @@ import Testing
         fieldID: 10),
       Field("l", .list(Field("item", .int64, nullable: false, fieldID: 21)), fieldID: 20),
       Field(
-        "m", .map(key: Field("k", .string, nullable: false, fieldID: 31), value: Field("v", .list(Field("e", .boolean)))),
+        "m",
+        .map(key: Field("k", .string, nullable: false, fieldID: 31), value: Field("v", .list(Field("e", .boolean)))),
         fieldID: 30),
     ])
     let lines = Self.describe(try ParquetSchemaWriter.schemaElements(for: schema))
@@ -142,7 +143,8 @@ import Testing
   @Test func pyarrowSeesTheIntendedTypes() throws {
     let schema = Schema([
       Field("i8", .int8), Field("u64", .uint64), Field("f16", .float16), Field("d", .decimal(precision: 25, scale: 3)),
-      Field("s", .string), Field("u", .uuid), Field("t", .time(.millisecond)), Field("ts", .timestamp(.microsecond, utc: true)),
+      Field("s", .string), Field("u", .uuid), Field("t", .time(.millisecond)),
+      Field("ts", .timestamp(.microsecond, utc: true)),
       Field("ntz", .timestamp(.nanosecond, utc: false)), Field("v", .null),
       Field("l", .list(Field("element", .int32, nullable: false))),
       Field("m", .map(key: Field("key", .string, nullable: false), value: Field("value", .float64))),

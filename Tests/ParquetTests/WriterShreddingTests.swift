@@ -126,7 +126,9 @@ import Testing
     let schema = Schema([Field("l", .list(element), nullable: false)])
     let batch = try RecordBatch(
       schema: schema,
-      columns: [Build.list(element, lengths: [3, 0, 1], values: Build.fixed([1, 2, 3, 4] as [Int32?], .int32) { .int32($0) })],
+      columns: [
+        Build.list(element, lengths: [3, 0, 1], values: Build.fixed([1, 2, 3, 4] as [Int32?], .int32) { .int32($0) })
+      ],
       rowCount: 3)
     #expect(
       try Self.levels(batch, "l.list.element")
@@ -152,7 +154,8 @@ import Testing
     let values = Build.list(
       inner, lengths: [2, 0, nil, 1], values: Build.fixed([1, 2, 3] as [Int32?], .int32) { .int32($0) })
     let batch = try RecordBatch(
-      schema: Schema([Field("l", .list(outer))]), columns: [Build.list(outer, lengths: [3, 0, nil, 1], values: values)],
+      schema: Schema([Field("l", .list(outer))]),
+      columns: [Build.list(outer, lengths: [3, 0, nil, 1], values: values)],
       rowCount: 4)
     // Levels: l optional 1, list repeated 2, inner optional 3, inner list repeated 4, element optional 5.
     #expect(
@@ -212,7 +215,9 @@ import Testing
   }
 
   @Test func flatColumns() throws {
-    let schema = Schema([Field("a", .int32), Field("b", .int32, nullable: false), Field("c", .string), Field("v", .null)])
+    let schema = Schema([
+      Field("a", .int32), Field("b", .int32, nullable: false), Field("c", .string), Field("v", .null),
+    ])
     let batch = try RecordBatch(
       schema: schema,
       columns: [
@@ -223,7 +228,8 @@ import Testing
       ], rowCount: 4)
     #expect(try Self.levels(batch, "a") == Levels(definitions: [1, 0, 1, 0], repetitions: [], positions: [0, 2]))
     #expect(try Self.levels(batch, "b") == Levels(definitions: [], repetitions: [], positions: [0, 1, 2, 3]))
-    #expect(try Self.levels(batch, "c", rows: 1..<3) == Levels(definitions: [1, 1], repetitions: [], positions: [1, 2]))
+    #expect(
+      try Self.levels(batch, "c", rows: 1..<3) == Levels(definitions: [1, 1], repetitions: [], positions: [1, 2]))
     #expect(try Self.levels(batch, "v") == Levels(definitions: [0, 0, 0, 0], repetitions: [], positions: []))
   }
 

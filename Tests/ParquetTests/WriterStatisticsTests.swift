@@ -30,7 +30,8 @@ import Testing
   @Test(arguments: bothPaths)
   func signedIntegers(_ options: ParquetWriteOptions) throws {
     let stats = try #require(
-      try Self.statistics(Build.fixed([3, nil, -5, 7, Int32.min + 1, nil] as [Int32?], .int32) { .int32($0) }, options: options))
+      try Self.statistics(
+        Build.fixed([3, nil, -5, 7, Int32.min + 1, nil] as [Int32?], .int32) { .int32($0) }, options: options))
     #expect(stats.nullCount == 2)
     #expect(stats.minValue == Self.littleEndian(Int32.min + 1))
     #expect(stats.maxValue == Self.littleEndian(Int32(7)))
@@ -39,7 +40,8 @@ import Testing
     #expect(stats.max == stats.maxValue)
     #expect(stats.isMinValueExact == true && stats.isMaxValueExact == true)
 
-    let small = try #require(try Self.statistics(Build.fixed([-1, 1] as [Int8?], .int8) { .int8($0) }, options: options))
+    let small = try #require(
+      try Self.statistics(Build.fixed([-1, 1] as [Int8?], .int8) { .int8($0) }, options: options))
     #expect(small.minValue == Self.littleEndian(Int32(-1)))
     let long = try #require(
       try Self.statistics(Build.fixed([Int64.max, -2, Int64.min] as [Int64?], .int64) { .int64($0) }, options: options))
@@ -50,16 +52,19 @@ import Testing
   @Test(arguments: bothPaths)
   func unsignedIntegersCompareUnsigned(_ options: ParquetWriteOptions) throws {
     let u32 = try #require(
-      try Self.statistics(Build.fixed([1, UInt32.max, 1 << 31, 7] as [UInt32?], .uint32) { .uint32($0) }, options: options))
+      try Self.statistics(
+        Build.fixed([1, UInt32.max, 1 << 31, 7] as [UInt32?], .uint32) { .uint32($0) }, options: options))
     #expect(u32.minValue == Self.littleEndian(UInt32(1)))
     #expect(u32.maxValue == Self.littleEndian(UInt32.max))
     // The legacy (signed) order would disagree, so the legacy fields are left out.
     #expect(u32.min == nil && u32.max == nil)
     let u64 = try #require(
-      try Self.statistics(Build.fixed([UInt64.max, 0, 1 << 63] as [UInt64?], .uint64) { .uint64($0) }, options: options))
+      try Self.statistics(
+        Build.fixed([UInt64.max, 0, 1 << 63] as [UInt64?], .uint64) { .uint64($0) }, options: options))
     #expect(u64.minValue == Self.littleEndian(UInt64(0)))
     #expect(u64.maxValue == Self.littleEndian(UInt64.max))
-    let u8 = try #require(try Self.statistics(Build.fixed([200, 3] as [UInt8?], .uint8) { .uint8($0) }, options: options))
+    let u8 = try #require(
+      try Self.statistics(Build.fixed([200, 3] as [UInt8?], .uint8) { .uint8($0) }, options: options))
     #expect(u8.minValue == Self.littleEndian(Int32(3)))
     #expect(u8.maxValue == Self.littleEndian(Int32(200)))
   }
@@ -67,12 +72,14 @@ import Testing
   @Test(arguments: bothPaths)
   func floatsIgnoreNaN(_ options: ParquetWriteOptions) throws {
     let stats = try #require(
-      try Self.statistics(Build.fixed([.nan, 2.5, -1.5, .nan, nil] as [Double?], .float64) { .float64($0) }, options: options))
+      try Self.statistics(
+        Build.fixed([.nan, 2.5, -1.5, .nan, nil] as [Double?], .float64) { .float64($0) }, options: options))
     #expect(stats.minValue == Self.littleEndian((-1.5 as Double).bitPattern))
     #expect(stats.maxValue == Self.littleEndian((2.5 as Double).bitPattern))
     #expect(stats.nullCount == 1)
     let infinities = try #require(
-      try Self.statistics(Build.fixed([.infinity, -.infinity] as [Float?], .float32) { .float32($0) }, options: options))
+      try Self.statistics(
+        Build.fixed([.infinity, -.infinity] as [Float?], .float32) { .float32($0) }, options: options))
     #expect(infinities.minValue == Self.littleEndian((-Float.infinity).bitPattern))
     #expect(infinities.maxValue == Self.littleEndian(Float.infinity.bitPattern))
   }
@@ -109,7 +116,8 @@ import Testing
     #expect(stats.minValue == [])
     #expect(stats.maxValue == Array("ä".utf8))
     #expect(stats.min == nil && stats.max == nil)
-    let binary = try #require(try Self.statistics(Build.bytes([[0x7F], [0x80], [0x7F, 0]], .binary), options: options))
+    let binary = try #require(
+      try Self.statistics(Build.bytes([[0x7F], [0x80], [0x7F, 0]], .binary), options: options))
     #expect(binary.minValue == [0x7F])
     #expect(binary.maxValue == [0x80])
   }
@@ -124,7 +132,8 @@ import Testing
     // FIXED_LEN_BYTE_ARRAY decimals: big-endian two's complement, compared as numbers.
     let wide = try #require(
       try Self.statistics(
-        Build.fixed([-300, 1, -1, 256] as [Int128?], .decimal(precision: 20, scale: 0)) { .int128($0) }, options: options))
+        Build.fixed([-300, 1, -1, 256] as [Int128?], .decimal(precision: 20, scale: 0)) { .int128($0) },
+        options: options))
     #expect(wide.minValue == [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFE, 0xD4])
     #expect(wide.maxValue == [0, 0, 0, 0, 0, 0, 0, 1, 0])
   }
@@ -176,7 +185,8 @@ import Testing
         Build.fixed([5, -5] as [Int64?], .timestamp(.microsecond, utc: true)) { .int64($0) }))
     #expect(stamps.minValue == Self.littleEndian(Int64(-5)))
     #expect(stamps.maxValue == Self.littleEndian(Int64(5)))
-    let millis = try #require(try Self.statistics(Build.fixed([86_399_999, 1] as [Int64?], .time(.millisecond)) { .int64($0) }))
+    let millis = try #require(
+      try Self.statistics(Build.fixed([86_399_999, 1] as [Int64?], .time(.millisecond)) { .int64($0) }))
     #expect(millis.maxValue == Self.littleEndian(Int32(86_399_999)))
   }
 

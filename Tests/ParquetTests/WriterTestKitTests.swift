@@ -27,9 +27,11 @@ struct MemoryWritableFile: WritableFile {
 /// Builds column vectors from Swift optionals.
 enum Build {
   static func validity(_ valid: [Bool]) -> Bitmap? {
-    valid.allSatisfy { $0 } ? nil : valid.withUnsafeBufferPointer { flags in
-      flags.withMemoryRebound(to: UInt8.self) { Bitmap(bytes: $0) }
-    }
+    valid.allSatisfy { $0 }
+      ? nil
+      : valid.withUnsafeBufferPointer { flags in
+        flags.withMemoryRebound(to: UInt8.self) { Bitmap(bytes: $0) }
+      }
   }
 
   static func fixed<T: Numeric>(_ values: [T?], _ type: DataType, _ storage: ([T]) -> ColumnStorage) -> ColumnVector {
@@ -124,7 +126,8 @@ enum WriterTesting {
     #expect(Array(bytes.prefix(4)) == Array("PAR1".utf8))
     #expect(Array(bytes.suffix(4)) == Array("PAR1".utf8))
     let lengthAt = bytes.count - 8
-    let length = Int(bytes[lengthAt]) | Int(bytes[lengthAt + 1]) << 8 | Int(bytes[lengthAt + 2]) << 16
+    let length =
+      Int(bytes[lengthAt]) | Int(bytes[lengthAt + 1]) << 8 | Int(bytes[lengthAt + 2]) << 16
       | Int(bytes[lengthAt + 3]) << 24
     return try FileMetaData(compactBytes: Array(bytes[(lengthAt - length)..<lengthAt]))
   }

@@ -62,6 +62,7 @@ enum ByteOrder {
     let sa = Int8(bitPattern: first)
     let sb = Int8(bitPattern: other)
     if sa != sb { return sa < sb ? -1 : 1 }
-    return compareUnsigned(UnsafeRawBufferPointer(rebasing: a.dropFirst()), UnsafeRawBufferPointer(rebasing: b.dropFirst()))
+    return compareUnsigned(
+      UnsafeRawBufferPointer(rebasing: a.dropFirst()), UnsafeRawBufferPointer(rebasing: b.dropFirst()))
   }
 }

@@ -206,7 +206,8 @@ final class LeafChunkWriter<Values: LeafValueEncoder> {
         }
       }
       header = PageHeader(
-        type: .dataPage, uncompressedPageSize: try pageSize(uncompressed), compressedPageSize: try pageSize(stored.count),
+        type: .dataPage, uncompressedPageSize: try pageSize(uncompressed),
+        compressedPageSize: try pageSize(stored.count),
         dataPageHeader: DataPageHeader(
           numValues: try pageSize(pageLevels), encoding: encoding, definitionLevelEncoding: .rle,
           repetitionLevelEncoding: .rle))
@@ -226,7 +227,8 @@ final class LeafChunkWriter<Values: LeafValueEncoder> {
         }
       }
       header = PageHeader(
-        type: .dataPageV2, uncompressedPageSize: try pageSize(uncompressed), compressedPageSize: try pageSize(stored.count),
+        type: .dataPageV2, uncompressedPageSize: try pageSize(uncompressed),
+        compressedPageSize: try pageSize(stored.count),
         dataPageHeaderV2: DataPageHeaderV2(
           numValues: try pageSize(pageLevels), numNulls: try pageSize(pageNulls), numRows: try pageSize(pageRows),
           encoding: encoding, definitionLevelsByteLength: Int32(definitionLength),

@@ -64,7 +64,8 @@ enum ColumnWriterFactory {
     let settings = try settings(for: plan, options: options)
     switch plan.physicalType {
     case .boolean:
-      return .boolean(LeafChunkWriter(plan: plan, settings: settings, values: BooleanValueEncoder(plan: plan, settings: settings)))
+      return .boolean(
+        LeafChunkWriter(plan: plan, settings: settings, values: BooleanValueEncoder(plan: plan, settings: settings)))
     case .int32:
       return .int32(
         LeafChunkWriter(plan: plan, settings: settings, values: FixedWidthValueEncoder(plan: plan, settings: settings)))
@@ -88,7 +89,9 @@ enum ColumnWriterFactory {
   static func settings(for plan: LeafColumn, options: ParquetWriteOptions) throws(ParquetError) -> ColumnSettings {
     let physical = plan.physicalType
     var encoding = options.setting(options.columnEncodings, path: plan.path) ?? .plain
-    if physical == .boolean && options.dataPageVersion == .v2 && options.setting(options.columnEncodings, path: plan.path) == nil {
+    if physical == .boolean && options.dataPageVersion == .v2
+      && options.setting(options.columnEncodings, path: plan.path) == nil
+    {
       encoding = .rle
     }
     let allowed: [PhysicalType]

@@ -24,35 +24,32 @@ struct FixedWidthDictionary<Bits: FixedWidthInteger & UnsignedInteger & Sendable
   /// Writes the id of every value of `input` to `out[0..<input.count]`, adding new values to
   /// the dictionary.
   mutating func writeIDs(of input: UnsafeBufferPointer<Bits>, to out: UnsafeMutablePointer<Int32>) {
-    let start = 0
-    do {
-      var index = 0
-      while index < input.count {
-        // Grow before the table is half full, so probes stay short and always end.
-        if (values.count &+ 1) &* 2 > slots.count { grow() }
-        let limit = Swift.min(input.count, index &+ (slots.count &>> 1) &- values.count)
-        slots.withUnsafeMutableBufferPointer { table in
-          let mask = table.count &- 1
-          while index < limit {
-            let value = input[index]
-            var slot = Self.hash(value, shift: shift)
-            while true {
-              let entry = table[slot]
-              if entry.id < 0 {
-                let id = Int32(truncatingIfNeeded: values.count)
-                table[slot] = Slot(bits: value, id: id)
-                values.append(value)
-                out[start &+ index] = id
-                break
-              }
-              if entry.bits == value {
-                out[start &+ index] = entry.id
-                break
-              }
-              slot = (slot &+ 1) & mask
+    var index = 0
+    while index < input.count {
+      // Grow before the table is half full, so probes stay short and always end.
+      if (values.count &+ 1) &* 2 > slots.count { grow() }
+      let limit = Swift.min(input.count, index &+ (slots.count &>> 1) &- values.count)
+      slots.withUnsafeMutableBufferPointer { table in
+        let mask = table.count &- 1
+        while index < limit {
+          let value = input[index]
+          var slot = Self.hash(value, shift: shift)
+          while true {
+            let entry = table[slot]
+            if entry.id < 0 {
+              let id = Int32(truncatingIfNeeded: values.count)
+              table[slot] = Slot(bits: value, id: id)
+              values.append(value)
+              out[index] = id
+              break
             }
-            index &+= 1
+            if entry.bits == value {
+              out[index] = entry.id
+              break
+            }
+            slot = (slot &+ 1) & mask
           }
+          index &+= 1
         }
       }
     }
@@ -197,13 +194,6 @@ struct ByteArrayDictionary: Sendable {
       if (count &+ 1) &* 2 > slots.count { grow() }
       index &+= 1
     }
-  }
-
-  /// Entry `id`'s bytes.
-  func withEntry<R>(_ id: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-    let start = Int(offsets[id])
-    let end = Int(offsets[id + 1])
-    return try bytes.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
   }
 
   /// Empties the dictionary for the next column chunk, keeping the table's memory.

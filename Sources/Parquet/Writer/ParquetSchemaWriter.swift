@@ -194,10 +194,12 @@ struct WriterSchema: Sendable {
       switch unit {
       case .millisecond:
         return SchemaElement(
-          name: name, type: .int32, convertedType: .timeMillis, logicalType: .time(isAdjustedToUTC: true, unit: .millis))
+          name: name, type: .int32, convertedType: .timeMillis, logicalType: .time(isAdjustedToUTC: true, unit: .millis)
+        )
       case .microsecond:
         return SchemaElement(
-          name: name, type: .int64, convertedType: .timeMicros, logicalType: .time(isAdjustedToUTC: true, unit: .micros))
+          name: name, type: .int64, convertedType: .timeMicros, logicalType: .time(isAdjustedToUTC: true, unit: .micros)
+        )
       case .nanosecond:
         return SchemaElement(name: name, type: .int64, logicalType: .time(isAdjustedToUTC: true, unit: .nanos))
       }
