@@ -16,6 +16,9 @@ let package = Package(
     .library(name: "Codecs", targets: ["Codecs"]),
     .library(name: "Storage", targets: ["Storage"]),
     .library(name: "Parquet", targets: ["Parquet"]),
+    .library(name: "Expr", targets: ["Expr"]),
+    .library(name: "SQLParser", targets: ["SQLParser"]),
+    .library(name: "Delta", targets: ["Delta"]),
     .library(name: "AvocetCLI", targets: ["AvocetCLI"]),
   ],
   dependencies: [
@@ -27,10 +30,13 @@ let package = Package(
     .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
     .target(name: "Codecs", dependencies: ["CZlib"], swiftSettings: strict),
     .target(name: "Parquet", dependencies: ["Columnar", "Codecs", "Storage"], swiftSettings: strict),
+    .target(name: "Expr", dependencies: ["Columnar"], swiftSettings: strict),
+    .target(name: "SQLParser", swiftSettings: strict),
+    .target(name: "Delta", dependencies: ["Columnar", "Parquet", "Storage", "Expr"], swiftSettings: strict),
     .target(
       name: "AvocetCLI",
       dependencies: [
-        "Columnar", "Parquet", "Storage",
+        "Columnar", "Parquet", "Storage", "Expr", "Delta",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict),
@@ -38,6 +44,11 @@ let package = Package(
     .testTarget(name: "ColumnarTests", dependencies: ["Columnar"], swiftSettings: strict),
     .testTarget(
       name: "CodecsTests", dependencies: ["Codecs"], exclude: ["Fixtures"], swiftSettings: strict),
+    .testTarget(name: "ExprTests", dependencies: ["Expr", "Columnar"], swiftSettings: strict),
+    .testTarget(name: "SQLParserTests", dependencies: ["SQLParser"], swiftSettings: strict),
+    .testTarget(
+      name: "DeltaTests", dependencies: ["Delta", "Parquet", "Columnar", "Storage", "Expr"],
+      swiftSettings: strict),
     .testTarget(
       name: "ParquetTests", dependencies: ["Parquet", "Columnar", "Storage"], exclude: ["Fixtures"],
       swiftSettings: strict),
