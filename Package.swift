@@ -17,6 +17,7 @@ let package = Package(
     .library(name: "Storage", targets: ["Storage"]),
     .library(name: "Parquet", targets: ["Parquet"]),
     .library(name: "Expr", targets: ["Expr"]),
+    .library(name: "Synthetic", targets: ["Synthetic"]),
     .library(name: "SQLParser", targets: ["SQLParser"]),
     .library(name: "Delta", targets: ["Delta"]),
     .library(name: "AvocetCLI", targets: ["AvocetCLI"]),
@@ -31,12 +32,13 @@ let package = Package(
     .target(name: "Codecs", dependencies: ["CZlib"], swiftSettings: strict),
     .target(name: "Parquet", dependencies: ["Columnar", "Codecs", "Storage"], swiftSettings: strict),
     .target(name: "Expr", dependencies: ["Columnar"], swiftSettings: strict),
+    .target(name: "Synthetic", dependencies: ["Columnar"], swiftSettings: strict),
     .target(name: "SQLParser", swiftSettings: strict),
     .target(name: "Delta", dependencies: ["Columnar", "Parquet", "Storage", "Expr"], swiftSettings: strict),
     .target(
       name: "AvocetCLI",
       dependencies: [
-        "Columnar", "Parquet", "Storage", "Expr", "Delta",
+        "Columnar", "Parquet", "Storage", "Expr", "Delta", "Synthetic",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict),
@@ -45,6 +47,7 @@ let package = Package(
     .testTarget(
       name: "CodecsTests", dependencies: ["Codecs"], exclude: ["Fixtures"], swiftSettings: strict),
     .testTarget(name: "ExprTests", dependencies: ["Expr", "Columnar"], swiftSettings: strict),
+    .testTarget(name: "SyntheticTests", dependencies: ["Synthetic", "Columnar"], swiftSettings: strict),
     .testTarget(name: "SQLParserTests", dependencies: ["SQLParser"], swiftSettings: strict),
     .testTarget(
       name: "DeltaTests", dependencies: ["Delta", "Parquet", "Columnar", "Storage", "Expr"],

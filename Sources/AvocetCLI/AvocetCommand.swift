@@ -5,7 +5,7 @@ public struct AvocetCommand: ParsableCommand {
   public static let configuration = CommandConfiguration(
     commandName: "avocet",
     abstract: "Security logs in open Delta Lake tables, queried with SQL.",
-    subcommands: [CatCommand.self, ParquetCommand.self])
+    subcommands: [DemoCommand.self, CatCommand.self, ParquetCommand.self])
 
   public init() {}
 }
