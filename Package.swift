@@ -26,7 +26,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
   ],
   targets: [
-    .target(name: "Columnar", swiftSettings: strict),
+    // libm: rounding in value formatting, for executables that do not link Foundation.
+    .target(name: "Columnar", swiftSettings: strict, linkerSettings: [.linkedLibrary("m")]),
     .target(name: "Storage", swiftSettings: strict),
     .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
     .target(name: "Codecs", dependencies: ["CZlib"], swiftSettings: strict),

@@ -5,7 +5,10 @@ public struct AvocetCommand: ParsableCommand {
   public static let configuration = CommandConfiguration(
     commandName: "avocet",
     abstract: "Security logs in open Delta Lake tables, queried with SQL.",
-    subcommands: [DemoCommand.self, CatCommand.self, ParquetCommand.self])
+    subcommands: [
+      DemoCommand.self, CatCommand.self, DescribeCommand.self, HistoryCommand.self, FilesCommand.self,
+      ParquetCommand.self,
+    ])
 
   public init() {}
 }

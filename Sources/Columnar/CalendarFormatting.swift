@@ -43,7 +43,7 @@ public enum CalendarFormatting {
   public static func appendTime(_ value: Int64, unit: TimeUnit, to out: inout [UInt8]) {
     let perSecond = unit.perSecond
     let seconds = floorDiv(value, perSecond)
-    let fraction = value - seconds * perSecond
+    let fraction = value &- seconds &* perSecond  // wrapping: exact even next to Int64.min
     appendClock(secondsOfDay: seconds, to: &out)
     appendFraction(fraction, unit: unit, to: &out)
   }
@@ -52,11 +52,11 @@ public enum CalendarFormatting {
   public static func appendTimestamp(_ value: Int64, unit: TimeUnit, utc: Bool, to out: inout [UInt8]) {
     let perSecond = unit.perSecond
     let seconds = floorDiv(value, perSecond)
-    let fraction = value - seconds * perSecond
+    let fraction = value &- seconds &* perSecond  // wrapping: exact even next to Int64.min
     let days = floorDiv(seconds, 86_400)
     appendDate(days: days, to: &out)
     out.append(UInt8(ascii: "T"))
-    appendClock(secondsOfDay: seconds - days * 86_400, to: &out)
+    appendClock(secondsOfDay: seconds &- days &* 86_400, to: &out)
     appendFraction(fraction, unit: unit, to: &out)
     if utc { out.append(UInt8(ascii: "Z")) }
   }

@@ -1,4 +1,4 @@
-public import Columnar
+import Columnar
 
 /// A single typed value: a literal in a predicate, a statistics bound, a partition value.
 ///

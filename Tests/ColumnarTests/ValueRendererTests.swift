@@ -31,6 +31,15 @@ import Testing
     #expect(json(millis) == "\"01:02:03.004000\"")
   }
 
+  @Test func extremeTimestampsDoNotOverflow() {
+    let column = ColumnVector(
+      type: .timestamp(.nanosecond, utc: true), count: 2, storage: .int64([Int64.min, Int64.max]))
+    #expect(json(column, row: 0) == "\"1677-09-21T00:12:43.145224192Z\"")
+    #expect(json(column, row: 1) == "\"2262-04-11T23:47:16.854775807Z\"")
+    let micros = ColumnVector(type: .timestamp(.microsecond, utc: false), count: 1, storage: .int64([Int64.min]))
+    #expect(json(micros).hasPrefix("\"-"))
+  }
+
   @Test func decimals() {
     let column = ColumnVector(
       type: .decimal(precision: 38, scale: 3), count: 4,

@@ -45,7 +45,8 @@ import Testing
 
   @Test func valuesAreWellFormed() throws {
     var generator = NetflowGenerator(rows: 5000, seed: 1, startDay: 19_723, days: 2)
-    let batch = try #require(generator.next(maxRows: 10_000))
+    let first = generator.next(maxRows: 10_000)
+    let batch = try #require(first)
     #expect(batch.rowCount == 5000)
     #expect(generator.next() == nil)
     guard case .int64(let times) = batch.columns[0].storage, case .int32(let days) = batch.columns[12].storage,
@@ -58,8 +59,8 @@ import Testing
     #expect(Set(days) == [1, 2])  // 2024-01-01 and 2024-01-02
     #expect(ports.allSatisfy { (1024...65535).contains($0) })
     for row in 0..<200 {
-      let internal = ValueRenderer.text(batch.columns[2], row: row)
-      let parts = internal.split(separator: ".").compactMap { Int($0) }
+      let privateIP = ValueRenderer.text(batch.columns[2], row: row)
+      let parts = privateIP.split(separator: ".").compactMap { Int($0) }
       #expect(parts.count == 4)
       #expect(parts[0] == 10 || (parts[0] == 172 && (16...31).contains(parts[1])) || (parts[0] == 192 && parts[1] == 168))
       let client = ValueRenderer.text(batch.columns[4], row: row).split(separator: ".").compactMap { Int($0) }

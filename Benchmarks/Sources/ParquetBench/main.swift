@@ -18,7 +18,7 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else {
-  print("usage: parquet-bench read FILE")
+  print("usage: parquet-bench read FILE | write INPUT OUTPUT")
   exit(2)
 }
 
@@ -36,6 +36,27 @@ case "read":
     best = min(best, elapsed)
   }
   print("{\"engine\":\"avocet\",\"op\":\"read\",\"rows\":\(rows),\"seconds\":\(best)}")
+case "write":
+  // Same data as pyarrow's write run: the rows of the input file, held in memory first.
+  guard arguments.count >= 4 else {
+    print("usage: parquet-bench write INPUT OUTPUT")
+    exit(2)
+  }
+  let reader = try ParquetFileReader(path: arguments[2])
+  let batches = try reader.readAll()
+  let rows = batches.reduce(0) { $0 + $1.rowCount }
+  var best = Double.infinity
+  for _ in 0..<3 {
+    unlink(arguments[3])
+    let elapsed = try seconds {
+      var writer = try ParquetFileWriter(
+        file: try LocalWritableFile(path: arguments[3]), schema: reader.schema.schema, options: ParquetWriteOptions())
+      for batch in batches { try writer.write(batch) }
+      _ = try writer.close()
+    }
+    best = min(best, elapsed)
+  }
+  print("{\"engine\":\"avocet\",\"op\":\"write\",\"rows\":\(rows),\"seconds\":\(best)}")
 default:
   print("unknown command \(arguments[1])")
   exit(2)

@@ -1,5 +1,7 @@
 public import Columnar
+import Dispatch
 public import Storage
+import Synchronization
 
 /// Writes record batches to a Parquet file.
 ///
@@ -26,7 +28,7 @@ public struct ParquetFileWriter: ~Copyable {
   private var file: any WritableFile
   private let writerSchema: WriterSchema
   private var columns: [ColumnWriter]
-  private var shredded = ShreddedLeaf()
+  private let scratch: ShredScratch
   private var rowGroups: [RowGroup] = []
   /// Rows buffered in the row group in progress.
   private var bufferedRows = 0
@@ -62,6 +64,7 @@ public struct ParquetFileWriter: ~Copyable {
     self.file = file
     self.writerSchema = writerSchema
     self.columns = columns
+    self.scratch = ShredScratch(count: columns.count)
   }
 
   deinit {
@@ -85,12 +88,7 @@ public struct ParquetFileWriter: ~Copyable {
       var row = 0
       while row < batch.rowCount {
         let take = Swift.min(batch.rowCount - row, sliceRows, options.rowGroupRowLimit - bufferedRows)
-        let rows = row..<(row + take)
-        for column in columns {
-          let plan = column.plan
-          try shredded.shred(batch.columns[plan.fieldIndex], plan: plan, rows: rows)
-          try column.append(shredded)
-        }
+        try appendSlice(batch, rows: row..<(row + take))
         bufferedRows += take
         row += take
         let buffered = bufferedByteCount
@@ -146,6 +144,25 @@ public struct ParquetFileWriter: ~Copyable {
   }
 
   /// Abandons the file after an error.
+  /// Shreds and encodes rows of every leaf. Leaves are independent (each writer and scratch
+  /// belongs to one leaf), so big slices spread them over the cores.
+  private func appendSlice(_ batch: RecordBatch, rows: Range<Int>) throws(ParquetError) {
+    let work = SliceWork(columns: columns, batch: batch, rows: rows, scratch: scratch)
+    if rows.count < 2048 || columns.count < 2 {
+      for index in columns.indices { try work.run(index) }
+      return
+    }
+    let failure = Mutex<ParquetError?>(nil)
+    DispatchQueue.concurrentPerform(iterations: columns.count) { index in
+      do throws(ParquetError) {
+        try work.run(index)
+      } catch {
+        failure.withLock { $0 = $0 ?? error }
+      }
+    }
+    if let error = failure.withLock({ $0 }) { throw error }
+  }
+
   private mutating func fail() {
     if isOpen { file.abort() }
     isOpen = false
