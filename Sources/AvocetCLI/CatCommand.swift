@@ -1,7 +1,7 @@
-import Foundation
 import ArgumentParser
 import Columnar
 import Delta
+import Foundation
 import Parquet
 
 extension RowFormat: ExpressibleByArgument {}
@@ -33,7 +33,9 @@ struct CatCommand: ParsableCommand {
   @Option(
     help: ArgumentHelp(
       "Delta tables: read the version current at this time.",
-      discussion: "Epoch milliseconds, a date (2024-05-01) or an ISO 8601 timestamp (2024-05-01T10:00:00Z, UTC when it has no zone)."))
+      discussion:
+        "Epoch milliseconds, a date (2024-05-01) or an ISO 8601 timestamp (2024-05-01T10:00:00Z, UTC when it has no zone)."
+    ))
   var timestamp: String?
 
   @Option(
@@ -65,6 +67,11 @@ struct CatCommand: ParsableCommand {
       } else {
         if version != nil || timestamp != nil {
           throw ValidationError("--version and --timestamp apply to Delta tables; \(path) has no _delta_log")
+        }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+          throw DeltaError(
+            .notATable, "a directory without _delta_log: neither a Delta table nor a Parquet file", path: path)
         }
         try catParquet()
       }

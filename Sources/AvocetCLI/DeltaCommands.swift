@@ -6,7 +6,8 @@ import Delta
 struct DescribeCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "describe",
-    abstract: "Describe a Delta table: version, schema, partitioning, protocol and features, properties, files and size.")
+    abstract:
+      "Describe a Delta table: version, schema, partitioning, protocol and features, properties, files and size.")
 
   @Argument(help: "The Delta table directory.")
   var table: String
@@ -26,7 +27,8 @@ struct DescribeCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let snapshot = try TableSelection.snapshot(try DeltaTable.open(path: table), version: version, timestamp: timestamp)
+      let snapshot = try TableSelection.snapshot(
+        try DeltaTable.open(path: table), version: version, timestamp: timestamp)
       let description = snapshot.describe()
       var out = StandardOutput()
       if json {
@@ -95,12 +97,16 @@ struct HistoryCommand: ParsableCommand {
           continue
         }
         let info = entry.commitInfo
-        var line = "version \(entry.version)  \(Timestamps.text(milliseconds: entry.timestamp))  \(info?.operation ?? "-")"
+        var line =
+          "version \(entry.version)  \(Timestamps.text(milliseconds: entry.timestamp))  \(info?.operation ?? "-")"
         if let parameters = info?.operationParameters, !parameters.isEmpty {
-          line += "  parameters: " + parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+          line +=
+            "  parameters: "
+            + parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
         }
         if let metrics = info?.operationMetrics, !metrics.isEmpty {
-          line += "  metrics: " + metrics.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+          line +=
+            "  metrics: " + metrics.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
         }
         if let engine = info?.engineInfo ?? info?.clientVersion { line += "  engine: \(engine)" }
         out.write(line + "\n")
@@ -133,7 +139,8 @@ struct FilesCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let snapshot = try TableSelection.snapshot(try DeltaTable.open(path: table), version: version, timestamp: timestamp)
+      let snapshot = try TableSelection.snapshot(
+        try DeltaTable.open(path: table), version: version, timestamp: timestamp)
       var out = StandardOutput()
       for add in snapshot.files {
         if json {
@@ -142,7 +149,8 @@ struct FilesCommand: ParsableCommand {
         }
         var line = "\(add.path)  \(add.size) bytes"
         if !add.partitionValues.isEmpty {
-          line += "  " + add.partitionValues.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+          line +=
+            "  " + add.partitionValues.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         }
         if let records = add.stats.flatMap({ FileStatistics.numRecords(json: $0) }) ?? add.parsedStats?.numRecords {
           line += "  \(records) rows"

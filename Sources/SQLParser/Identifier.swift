@@ -1,5 +1,8 @@
 /// A name as written in SQL: a bare word such as `client_ip`, matched without regard to case, or a
 /// quoted name (`"Event Time"`, `` `/data/events` ``) whose spelling is kept exactly.
+///
+/// Equality is structural: `Year`, `year` and `"year"` are three different identifiers. Binders
+/// resolve names with ``normalized`` or ``matches(_:)``.
 public struct Identifier: Sendable, Hashable, CustomStringConvertible {
   /// The name as written, without quotes; doubled quote characters are already undoubled.
   public var value: String

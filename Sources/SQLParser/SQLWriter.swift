@@ -524,7 +524,6 @@ extension Expression {
     case .between, .inList, .inSubquery, .like: Precedence.predicate
     case .unary: Precedence.unary
     case .subscripted, .fieldAccess, .cast(_, _, false): Precedence.postfix
-    case .literal(.integer(let value)) where value < 0: Precedence.atom
     default: Precedence.atom
     }
   }

@@ -6,8 +6,10 @@ import Foundation
 /// delta-rs with their expected rows, and the checks that compare Avocet's reads with them.
 enum ConformanceCorpus {
   /// `/work/main/Tests/DeltaTests/X.swift` → `/work/shared/conformance`.
-  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../shared/conformance")
-    .standardizedFileURL
+  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+    "../../../shared/conformance"
+  )
+  .standardizedFileURL
 
   static var isAvailable: Bool { FileManager.default.fileExists(atPath: root.appendingPathComponent("tables").path) }
 
@@ -41,7 +43,9 @@ enum ConformanceCorpus {
 
   static func options(for table: String) -> ScanOptions {
     var options = ScanOptions()
-    if let zone = writerTimeZones[table], let writer = WriterTimeZone(identifier: zone) { options.writerTimeZone = writer }
+    if let zone = writerTimeZones[table], let writer = WriterTimeZone(identifier: zone) {
+      options.writerTimeZone = writer
+    }
     return options
   }
 
@@ -85,7 +89,9 @@ enum ConformanceCorpus {
     let path = tablePath(name)
     var results: [VersionResult] = []
     for (version, expectation) in expectations(name) {
-      let outcome: Result<[String], any Error> = Result { try readRows(path, version: version, options: options(for: name)) }
+      let outcome: Result<[String], any Error> = Result {
+        try readRows(path, version: version, options: options(for: name))
+      }
       switch (expectation, outcome) {
       case (.rows(let file), .success(let rows)):
         let expected = expectedRows(name, file: file, path: path, version: version)
@@ -94,10 +100,12 @@ enum ConformanceCorpus {
       case (.rows, .failure(let error)):
         results.append(VersionResult(version: version, passed: false, detail: "read failed: \(error)"))
       case (.failure(let reason), .failure(let error)):
-        results.append(VersionResult(version: version, passed: true, detail: "refused as expected (\(reason)): \(error)"))
+        results.append(
+          VersionResult(version: version, passed: true, detail: "refused as expected (\(reason)): \(error)"))
       case (.failure(let reason), .success(let rows)):
         results.append(
-          VersionResult(version: version, passed: false, detail: "read \(rows.count) rows but expected a failure (\(reason))"))
+          VersionResult(
+            version: version, passed: false, detail: "read \(rows.count) rows but expected a failure (\(reason))"))
       case (.readable, .success(let rows)):
         results.append(VersionResult(version: version, passed: true, detail: "read \(rows.count) rows"))
       case (.readable, .failure(let error)):
@@ -125,7 +133,9 @@ enum ConformanceCorpus {
   }
 
   static func expectedRows(_ name: String, file: String, path: String, version: Int64) -> [String] {
-    guard let text = try? String(contentsOf: expectedURL(name).appendingPathComponent(file), encoding: .utf8) else { return [] }
+    guard let text = try? String(contentsOf: expectedURL(name).appendingPathComponent(file), encoding: .utf8) else {
+      return []
+    }
     let fields = (try? DeltaTable.open(path: path).snapshot(version: version).schema.fields) ?? []
     return text.split(separator: "\n").compactMap { line in try? canonicalRow(Data(line.utf8), fields: fields) }
   }
@@ -150,7 +160,8 @@ enum ConformanceCorpus {
 
   /// A row as canonical text: fields in schema order, maps sorted by key, numbers normalised.
   static func canonicalRow(_ data: Data, fields: [Field]) throws -> String {
-    guard let object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) as? [String: Any] else {
+    guard let object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) as? [String: Any]
+    else {
       throw CorpusError.notAnObject
     }
     let known = Set(fields.map(\.name))
@@ -169,7 +180,8 @@ enum ConformanceCorpus {
     switch type {
     case .structure(let fields):
       guard let object = value as? [String: Any] else { return "?" + String(describing: value) }
-      return "{" + fields.map { "\(quoted($0.name)):" + canonical(object[$0.name], type: $0.type) }.joined(separator: ",") + "}"
+      return "{"
+        + fields.map { "\(quoted($0.name)):" + canonical(object[$0.name], type: $0.type) }.joined(separator: ",") + "}"
     case .list(let element):
       guard let array = value as? [Any] else { return "?" + String(describing: value) }
       return "[" + array.map { canonical($0, type: element.type) }.joined(separator: ",") + "]"
@@ -179,7 +191,8 @@ enum ConformanceCorpus {
         guard let pair = entry as? [Any], pair.count == 2 else { return ("?", String(describing: entry)) }
         return (canonical(pair[0], type: key.type), canonical(pair[1], type: valueField.type))
       }
-      return "[" + entries.sorted { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }.map { "[\($0.0),\($0.1)]" }
+      return "["
+        + entries.sorted { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }.map { "[\($0.0),\($0.1)]" }
         .joined(separator: ",") + "]"
     case .float32, .float64, .float16:
       if let number = value as? NSNumber { return "f" + String(number.doubleValue) }

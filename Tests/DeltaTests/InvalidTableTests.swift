@@ -7,7 +7,9 @@ import Testing
   static func open(_ name: String) throws -> DeltaTable { try DeltaTable.open(path: ConformanceCorpus.tablePath(name)) }
 
   @Test func readerVersionBeyondSupportIsRefused() throws {
-    let error = try #require(throws: DeltaError.self) { try Self.open("golden-deltalog-invalid-protocol-version").snapshot() }
+    let error = try #require(throws: DeltaError.self) {
+      try Self.open("golden-deltalog-invalid-protocol-version").snapshot()
+    }
     #expect(error.code == .unsupportedFeature)
     #expect(error.message.contains("reader version 99"))
   }
@@ -71,7 +73,8 @@ enum TemporaryTable {
     try FileManager.default.createDirectory(at: log, withIntermediateDirectories: true)
     for (offset, lines) in commits.enumerated() {
       let name = String(format: "%020d.json", firstVersion + offset)
-      try (lines.joined(separator: "\n") + "\n").write(to: log.appendingPathComponent(name), atomically: true, encoding: .utf8)
+      try (lines.joined(separator: "\n") + "\n").write(
+        to: log.appendingPathComponent(name), atomically: true, encoding: .utf8)
     }
     return directory.path
   }

@@ -1,6 +1,7 @@
-@testable import Delta
 import Foundation
 import Testing
+
+@testable import Delta
 
 /// The log's JSON, action decoding and file names.
 @Suite struct LogParsingTests {
@@ -96,7 +97,10 @@ import Testing
     #expect(
       LogFile.classify("00000000000000000004.00000000000000000006.compacted.json")?.kind == .compaction(endVersion: 6))
     #expect(LogFile.classify("00000000000000000010.json")?.version == 10)
-    for name in ["_last_checkpoint", "0000000000000000010.json", ".00000000000000000010.json.crc", "00000000000000000010.json.tmp", "_sidecars"] {
+    for name in [
+      "_last_checkpoint", "0000000000000000010.json", ".00000000000000000010.json.crc", "00000000000000000010.json.tmp",
+      "_sidecars",
+    ] {
       #expect(LogFile.classify(name) == nil, "\(name)")
     }
   }
@@ -118,8 +122,4 @@ import Testing
     #expect(PartitionValueText.hasZone("2021-09-08 11:11:11+02:00"))
     #expect(PartitionValueText.hasZone("2021-09-08 11:11:11-0800"))
   }
-}
-
-extension LogFile.Kind {
-  static func == (lhs: LogFile.Kind?, rhs: LogFile.Kind) -> Bool { lhs.map { $0 == rhs } ?? false }
 }

@@ -158,7 +158,8 @@ import Testing
       if column == "as_string" || column == "as_timestamp" { #expect(unsure.selectedFiles == 1, "\(column) > max") }
     }
     // Statistics truncated to milliseconds: 08:00:00.000500 lies inside [min, max + 999 µs].
-    let inside = try Self.checkSkipping(name, .comparison(["as_timestamp"], .equal, .timestamp(946_713_600_000_500, utc: true)))
+    let inside = try Self.checkSkipping(
+      name, .comparison(["as_timestamp"], .equal, .timestamp(946_713_600_000_500, utc: true)))
     #expect(inside.selectedFiles == 1)
   }
 
@@ -183,7 +184,8 @@ import Testing
     }
     #expect(try column(ScanOptions()).contains(#"{"as_timestamp":"2021-09-08T11:11:11.000000Z"}"#))
     let pacific = try #require(WriterTimeZone(identifier: "America/Los_Angeles"))
-    #expect(try column(ScanOptions(writerTimeZone: pacific)).contains(#"{"as_timestamp":"2021-09-08T18:11:11.000000Z"}"#))
+    #expect(
+      try column(ScanOptions(writerTimeZone: pacific)).contains(#"{"as_timestamp":"2021-09-08T18:11:11.000000Z"}"#))
     // ISO 8601 values with a zone are exact whatever the writer's zone.
     let iso = try Self.snapshot("golden-kernel-timestamp-partition-col-ISO8601")
     let utcRows = Self.rows(try iso.scan(ScanOptions(columns: ["ts"])).readBatches())

@@ -80,7 +80,8 @@ import Testing
     let complete = try DeltaTable.open(path: path).snapshot()
     #expect(complete.checkpointVersion == 1)
     let files = complete.files.count
-    try FileManager.default.removeItem(atPath: path + "/_delta_log/00000000000000000001.checkpoint.0000000002.0000000002.parquet")
+    try FileManager.default.removeItem(
+      atPath: path + "/_delta_log/00000000000000000001.checkpoint.0000000002.0000000002.parquet")
     let replayed = try DeltaTable.open(path: path).snapshot()
     #expect(replayed.checkpointVersion == nil)
     #expect(replayed.files.count == files)
@@ -98,7 +99,8 @@ import Testing
   @Test func transactionsAndDomainsAreReconciled() throws {
     let txn = try DeltaTable.open(path: ConformanceCorpus.tablePath("krs-app-txn-checkpoint")).snapshot()
     #expect(!txn.transactions.isEmpty)
-    let clustered = try DeltaTable.open(path: ConformanceCorpus.tablePath("drs-table_with_liquid_clustering")).snapshot()
+    let clustered = try DeltaTable.open(path: ConformanceCorpus.tablePath("drs-table_with_liquid_clustering"))
+      .snapshot()
     #expect(Set(clustered.domainMetadata.keys) == ["delta.liquid", "delta.rowTracking"])
   }
 }

@@ -23,6 +23,10 @@ import Testing
     let path = try WriterTesting.temporaryPath("\(name).parquet")
     try WriterTesting.write(batches, schema: schema, options: options, to: path)
     let expected = try WriterTesting.rows(batches)
+    // Our own reader first: every writer configuration is also a Swift round trip.
+    let readBack = try ParquetFileReader(path: path).readAll()
+    WriterTesting.expectSameRows(
+      try WriterTesting.rows(readBack), expected, ignoring: [], "\(name) via avocet", sourceLocation: sourceLocation)
     for engine in engines {
       let actual = try WriterTesting.oracleRows(path, engine: engine)
       WriterTesting.expectSameRows(

@@ -35,7 +35,8 @@ enum CheckpointActionDecoder {
       do {
         batch = try reader.readRowGroup(group, columns: indices)
       } catch {
-        throw DeltaError(.corruptLog, "cannot read checkpoint \(name): \(error.message)", path: reader.file.path, cause: error)
+        throw DeltaError(
+          .corruptLog, "cannot read checkpoint \(name): \(error.message)", path: reader.file.path, cause: error)
       }
       for (position, field) in batch.schema.fields.enumerated() {
         let column = batch.columns[position]
@@ -62,9 +63,12 @@ enum CheckpointActionDecoder {
           }
         case "txn":
           for row in 0..<batch.rowCount where !column.isNull(row) {
-            guard let appId = column.child("appId")?.string(at: row), let version = column.child("version")?.int64(at: row)
+            guard let appId = column.child("appId")?.string(at: row),
+              let version = column.child("version")?.int64(at: row)
             else { throw DeltaError(.corruptLog, "\(location): 'txn' without appId or version") }
-            try visit(.transaction(Transaction(appId: appId, version: version, lastUpdated: column.child("lastUpdated")?.int64(at: row))))
+            try visit(
+              .transaction(
+                Transaction(appId: appId, version: version, lastUpdated: column.child("lastUpdated")?.int64(at: row))))
           }
         case "domainMetadata":
           for row in 0..<batch.rowCount where !column.isNull(row) {
@@ -82,7 +86,8 @@ enum CheckpointActionDecoder {
             guard let version = column.child("version")?.int64(at: row) else {
               throw DeltaError(.corruptLog, "\(location): 'checkpointMetadata' without version")
             }
-            try visit(.checkpointMetadata(CheckpointMetadata(version: version, tags: column.child("tags")?.stringMap(at: row))))
+            try visit(
+              .checkpointMetadata(CheckpointMetadata(version: version, tags: column.child("tags")?.stringMap(at: row))))
           }
         case "sidecar":
           for row in 0..<batch.rowCount where !column.isNull(row) {
@@ -102,7 +107,9 @@ enum CheckpointActionDecoder {
     }
   }
 
-  private static func deltaProtocol(_ column: ColumnVector, _ row: Int, _ location: String) throws(DeltaError) -> DeltaProtocol {
+  private static func deltaProtocol(_ column: ColumnVector, _ row: Int, _ location: String) throws(DeltaError)
+    -> DeltaProtocol
+  {
     guard let reader = column.child("minReaderVersion")?.int64(at: row),
       let writer = column.child("minWriterVersion")?.int64(at: row)
     else { throw DeltaError(.corruptLog, "\(location): 'protocol' without minReaderVersion or minWriterVersion") }
@@ -183,7 +190,8 @@ enum CheckpointActionDecoder {
   }
 
   private struct RemoveColumns {
-    let path, deletionTimestamp, dataChange, extendedFileMetadata, partitionValues, size, tags, deletionVector: ColumnVector?
+    let path, deletionTimestamp, dataChange, extendedFileMetadata, partitionValues, size, tags,
+      deletionVector: ColumnVector?
     let baseRowId, defaultRowCommitVersion: ColumnVector?
 
     init(_ column: ColumnVector) {
@@ -200,12 +208,15 @@ enum CheckpointActionDecoder {
     }
 
     func remove(at row: Int, location: String) throws(DeltaError) -> RemoveFile {
-      guard let path = path?.string(at: row) else { throw DeltaError(.corruptLog, "\(location): 'remove' without path") }
+      guard let path = path?.string(at: row) else {
+        throw DeltaError(.corruptLog, "\(location): 'remove' without path")
+      }
       return RemoveFile(
         path: path, deletionTimestamp: deletionTimestamp?.int64(at: row), dataChange: dataChange?.bool(at: row) ?? true,
         extendedFileMetadata: extendedFileMetadata?.bool(at: row), partitionValues: partitionValues?.stringMap(at: row),
         size: size?.int64(at: row), tags: tags?.stringMap(at: row),
-        deletionVector: CheckpointActionDecoder.deletionVector(deletionVector, row), baseRowId: baseRowId?.int64(at: row),
+        deletionVector: CheckpointActionDecoder.deletionVector(deletionVector, row),
+        baseRowId: baseRowId?.int64(at: row),
         defaultRowCommitVersion: defaultRowCommitVersion?.int64(at: row))
     }
   }

@@ -27,7 +27,8 @@ enum JSONActionDecoder {
     return nil
   }
 
-  private static func object(_ value: JSONValue, _ action: String, _ location: String) throws(DeltaError) -> JSONObject {
+  private static func object(_ value: JSONValue, _ action: String, _ location: String) throws(DeltaError) -> JSONObject
+  {
     guard case .object(let object) = value else {
       throw DeltaError(.corruptLog, "\(location): '\(action)' must be a JSON object")
     }
@@ -57,7 +58,8 @@ enum JSONActionDecoder {
     let path = try requiredString(object, "path", "add", location)
     var add = AddFile(
       path: path, partitionValues: object.present("partitionValues")?.stringMap ?? [:],
-      size: object.present("size")?.int64Value ?? 0, modificationTime: object.present("modificationTime")?.int64Value ?? 0,
+      size: object.present("size")?.int64Value ?? 0,
+      modificationTime: object.present("modificationTime")?.int64Value ?? 0,
       dataChange: object.present("dataChange")?.boolValue ?? true)
     add.stats = object.present("stats")?.stringValue
     add.tags = object.present("tags")?.stringMap
@@ -152,7 +154,8 @@ enum JSONActionDecoder {
       operation: object.present("operation")?.stringValue,
       operationParameters: object.present("operationParameters")?.stringMap ?? [:],
       operationMetrics: object.present("operationMetrics")?.stringMap ?? [:],
-      engineInfo: object.present("engineInfo")?.stringValue, clientVersion: object.present("clientVersion")?.stringValue,
+      engineInfo: object.present("engineInfo")?.stringValue,
+      clientVersion: object.present("clientVersion")?.stringValue,
       userMetadata: object.present("userMetadata")?.stringValue, readVersion: object.present("readVersion")?.int64Value,
       isBlindAppend: object.present("isBlindAppend")?.boolValue, json: value.jsonText)
   }
@@ -160,7 +163,8 @@ enum JSONActionDecoder {
   static func transaction(_ value: JSONValue, location: String) throws(DeltaError) -> Transaction {
     let object = try object(value, "txn", location)
     return Transaction(
-      appId: try requiredString(object, "appId", "txn", location), version: try requiredInt(object, "version", "txn", location),
+      appId: try requiredString(object, "appId", "txn", location),
+      version: try requiredInt(object, "version", "txn", location),
       lastUpdated: object.present("lastUpdated")?.int64Value)
   }
 
@@ -176,14 +180,16 @@ enum JSONActionDecoder {
     let object = try object(value, "cdc", location)
     return CDCFile(
       path: try requiredString(object, "path", "cdc", location),
-      partitionValues: object.present("partitionValues")?.stringMap ?? [:], size: object.present("size")?.int64Value ?? 0,
+      partitionValues: object.present("partitionValues")?.stringMap ?? [:],
+      size: object.present("size")?.int64Value ?? 0,
       dataChange: object.present("dataChange")?.boolValue ?? false, tags: object.present("tags")?.stringMap)
   }
 
   static func checkpointMetadata(_ value: JSONValue, location: String) throws(DeltaError) -> CheckpointMetadata {
     let object = try object(value, "checkpointMetadata", location)
     return CheckpointMetadata(
-      version: try requiredInt(object, "version", "checkpointMetadata", location), tags: object.present("tags")?.stringMap)
+      version: try requiredInt(object, "version", "checkpointMetadata", location),
+      tags: object.present("tags")?.stringMap)
   }
 
   static func sidecar(_ value: JSONValue, location: String) throws(DeltaError) -> SidecarFile {
@@ -197,6 +203,39 @@ enum JSONActionDecoder {
 
 /// Splitting newline-delimited JSON files into actions.
 enum JSONLines {
+  /// The first `commitInfo` of a commit file (normally its first line), reading no further.
+  static func firstCommitInfo(in bytes: [UInt8], name: String) throws(DeltaError) -> CommitInfo? {
+    var result: CommitInfo?
+    var failure: DeltaError?
+    bytes.withUnsafeBufferPointer { buffer in
+      var lineStart = 0
+      var lineNumber = 0
+      while lineStart < buffer.count, result == nil {
+        var lineEnd = lineStart
+        while lineEnd < buffer.count, buffer[lineEnd] != 0x0A { lineEnd += 1 }
+        lineNumber += 1
+        let line = UnsafeBufferPointer(rebasing: buffer[lineStart..<lineEnd])
+        lineStart = lineEnd + 1
+        guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { continue }
+        do {
+          if case .commitInfo(let info)? = try ActionScanner.action(
+            line, wantCommitInfo: true, location: "\(name) line \(lineNumber)")
+          {
+            result = info
+          }
+        } catch let error as DeltaError {
+          failure = error
+          return
+        } catch {
+          failure = DeltaError(.corruptLog, "\(name) line \(lineNumber): invalid JSON: \(error)")
+          return
+        }
+      }
+    }
+    if let failure { throw failure }
+    return result
+  }
+
   /// The actions of an NDJSON file (a commit, a compaction or a V2 checkpoint). `name` is used in
   /// error messages; `commitInfo` actions are decoded only when `wantCommitInfo`.
   static func actions(in bytes: [UInt8], name: String, wantCommitInfo: Bool = true) throws(DeltaError) -> [Action] {

@@ -7,7 +7,9 @@ public struct DeltaProtocol: Sendable, Hashable {
   /// Present (possibly empty) when the writer version is 7.
   public var writerFeatures: [String]?
 
-  public init(minReaderVersion: Int, minWriterVersion: Int, readerFeatures: [String]? = nil, writerFeatures: [String]? = nil) {
+  public init(
+    minReaderVersion: Int, minWriterVersion: Int, readerFeatures: [String]? = nil, writerFeatures: [String]? = nil
+  ) {
     self.minReaderVersion = minReaderVersion
     self.minWriterVersion = minWriterVersion
     self.readerFeatures = readerFeatures
@@ -178,7 +180,10 @@ public struct CDCFile: Sendable {
   public var dataChange: Bool
   public var tags: [String: String]?
 
-  public init(path: String, partitionValues: [String: String], size: Int64, dataChange: Bool = false, tags: [String: String]? = nil) {
+  public init(
+    path: String, partitionValues: [String: String], size: Int64, dataChange: Bool = false,
+    tags: [String: String]? = nil
+  ) {
     self.path = path
     self.partitionValues = partitionValues
     self.size = size

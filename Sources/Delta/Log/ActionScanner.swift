@@ -153,7 +153,9 @@ struct ActionScanner {
       position = negative ? start - 1 : start
       return try parseGeneric().int64Value
     }
-    if position < bytes.count, bytes[position] == UInt8(ascii: ".") || bytes[position] | 0x20 == UInt8(ascii: "e") || overflow {
+    if position < bytes.count,
+      bytes[position] == UInt8(ascii: ".") || bytes[position] | 0x20 == UInt8(ascii: "e") || overflow
+    {
       position = negative ? start - 1 : start
       return try parseGeneric().int64Value
     }
@@ -297,8 +299,13 @@ struct ActionScanner {
       } else if keyIs(name, "remove") {
         result = .remove(try remove(location: location))
       } else if keyIs(name, "commitInfo") {
-        if wantCommitInfo { result = .commitInfo(JSONActionDecoder.commitInfo(try parseGeneric())) } else { try skipValue() }
-      } else if keyIs(name, "metaData") || keyIs(name, "protocol") || keyIs(name, "txn") || keyIs(name, "domainMetadata")
+        if wantCommitInfo {
+          result = .commitInfo(JSONActionDecoder.commitInfo(try parseGeneric()))
+        } else {
+          try skipValue()
+        }
+      } else if keyIs(name, "metaData") || keyIs(name, "protocol") || keyIs(name, "txn")
+        || keyIs(name, "domainMetadata")
         || keyIs(name, "cdc") || keyIs(name, "checkpointMetadata") || keyIs(name, "sidecar")
       {
         let actionName = String(decoding: UnsafeBufferPointer(rebasing: bytes[name]), as: UTF8.self)
@@ -332,7 +339,9 @@ struct ActionScanner {
       } else if keyIs(name, "tags") {
         add.tags = try stringMap()
       } else if keyIs(name, "deletionVector") {
-        if !takeNull() { add.deletionVector = try JSONActionDecoder.deletionVector(try parseGeneric(), location: location()) }
+        if !takeNull() {
+          add.deletionVector = try JSONActionDecoder.deletionVector(try parseGeneric(), location: location())
+        }
       } else if keyIs(name, "baseRowId") {
         add.baseRowId = try int64()
       } else if keyIs(name, "defaultRowCommitVersion") {

@@ -24,7 +24,9 @@ struct JSONParser {
 
   /// Reads the string literal that starts at `position` (at its opening quote), unescaping it;
   /// `position` moves past the closing quote.
-  static func stringLiteral(_ bytes: UnsafeBufferPointer<UInt8>, at position: inout Int) throws(JSONSyntaxError) -> String {
+  static func stringLiteral(_ bytes: UnsafeBufferPointer<UInt8>, at position: inout Int) throws(JSONSyntaxError)
+    -> String
+  {
     var parser = JSONParser(bytes)
     parser.position = position
     let text = try parser.parseString()
@@ -229,7 +231,9 @@ struct JSONParser {
         var scalar = try parseHex4()
         if scalar >= 0xD800 && scalar < 0xDC00 {
           // A high surrogate must be followed by an escaped low surrogate.
-          if position + 6 <= bytes.count, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u") {
+          if position + 6 <= bytes.count, bytes[position] == UInt8(ascii: "\\"),
+            bytes[position + 1] == UInt8(ascii: "u")
+          {
             let save = position
             position += 2
             let low = try parseHex4()

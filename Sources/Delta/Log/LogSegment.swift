@@ -114,13 +114,17 @@ struct LogSegment: Sendable {
 
   /// Finds the segment for `version` (the latest when nil): through `_last_checkpoint` when it is
   /// usable, otherwise by listing the whole log.
-  static func build(tableRoot: String, storage: any TableStorage, version requested: Int64?) throws(DeltaError) -> LogSegment {
+  static func build(tableRoot: String, storage: any TableStorage, version requested: Int64?) throws(DeltaError)
+    -> LogSegment
+  {
     if let requested, requested < 0 {
       throw DeltaError(.invalidArgument, "version \(requested) is negative", path: tableRoot)
     }
     let logPath = (tableRoot.hasSuffix("/") ? String(tableRoot.dropLast()) : tableRoot) + "/_delta_log"
     var listing: LogListing
-    if let hint = LastCheckpointHint.read(logPath: logPath, storage: storage), requested.map({ $0 >= hint.version }) ?? true {
+    if let hint = LastCheckpointHint.read(logPath: logPath, storage: storage),
+      requested.map({ $0 >= hint.version }) ?? true
+    {
       listing = try LogListing.read(logPath: logPath, storage: storage, fromVersion: hint.version)
       // A stale or wrong hint (no complete checkpoint at or after it that the version can use):
       // list everything.

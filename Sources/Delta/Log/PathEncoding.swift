@@ -4,7 +4,10 @@ enum PathEncoding {
   /// `text` with `%XX` escapes decoded; returned unchanged (without copying) when it has none.
   /// A malformed escape is kept literally.
   static func decodedIfNeeded(_ text: String) -> String {
-    guard text.utf8.contains(UInt8(ascii: "%")) else { return text }
+    let hasEscape =
+      text.utf8.withContiguousStorageIfAvailable { $0.contains(UInt8(ascii: "%")) }
+      ?? text.utf8.contains(UInt8(ascii: "%"))
+    guard hasEscape else { return text }
     var out: [UInt8] = []
     out.reserveCapacity(text.utf8.count)
     let bytes = Array(text.utf8)
@@ -53,7 +56,8 @@ enum PathEncoding {
   static func isRemoteURI(_ logPath: String) -> Bool {
     guard let colon = logPath.firstIndex(of: ":") else { return false }
     let scheme = logPath[..<colon]
-    guard !scheme.isEmpty, scheme != "file", scheme.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." })
+    guard !scheme.isEmpty, scheme != "file",
+      scheme.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." })
     else { return false }
     return logPath[colon...].hasPrefix("://")
   }

@@ -1,9 +1,10 @@
+public import Storage
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-public import Storage
 
 /// An entry of a directory listing.
 public struct StoredObject: Sendable, Hashable {

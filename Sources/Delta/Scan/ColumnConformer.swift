@@ -55,10 +55,13 @@ struct ColumnConformer {
       guard case .list(let offsets, let values) = vector.storage else { throw mismatch(vector.type, target, path) }
       let elements = try conform(values, to: element, path: path + ".element")
       return ColumnVector(
-        type: target, count: vector.count, validity: vector.validity, storage: .list(offsets: offsets, values: elements))
+        type: target, count: vector.count, validity: vector.validity, storage: .list(offsets: offsets, values: elements)
+      )
     case .map(let keyField, let valueField):
       if case .none = vector.storage { return .nulls(target, count: vector.count) }
-      guard case .map(let offsets, let keys, let values) = vector.storage else { throw mismatch(vector.type, target, path) }
+      guard case .map(let offsets, let keys, let values) = vector.storage else {
+        throw mismatch(vector.type, target, path)
+      }
       return ColumnVector(
         type: target, count: vector.count, validity: vector.validity,
         storage: .map(

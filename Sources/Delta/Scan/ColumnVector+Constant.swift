@@ -5,7 +5,9 @@ extension ColumnVector {
   /// A vector of `count` copies of `value` (a partition value) with type `type`; `value` has
   /// already been parsed for that type.
   static func constant(_ value: ScalarValue, type: DataType, count: Int) -> ColumnVector {
-    if value.isNull { return type == .null ? ColumnVector(type: .null, count: count, storage: .none) : .nulls(type, count: count) }
+    if value.isNull {
+      return type == .null ? ColumnVector(type: .null, count: count, storage: .none) : .nulls(type, count: count)
+    }
     let storage: ColumnStorage
     switch (type, value) {
     case (.boolean, .boolean(let b)): storage = .boolean(Bitmap(repeating: b, count: count))
@@ -29,11 +31,13 @@ extension ColumnVector {
       let bytes = Array(text.utf8)
       storage = .dictionary(
         indices: Array(repeating: 0, count: count),
-        dictionary: ColumnVector(type: .string, count: 1, storage: .binary(offsets: [0, Int32(bytes.count)], bytes: bytes)))
+        dictionary: ColumnVector(
+          type: .string, count: 1, storage: .binary(offsets: [0, Int32(bytes.count)], bytes: bytes)))
     case (.binary, .binary(let bytes)), (.fixedBinary, .binary(let bytes)):
       storage = .dictionary(
         indices: Array(repeating: 0, count: count),
-        dictionary: ColumnVector(type: type, count: 1, storage: .binary(offsets: [0, Int32(bytes.count)], bytes: bytes)))
+        dictionary: ColumnVector(
+          type: type, count: 1, storage: .binary(offsets: [0, Int32(bytes.count)], bytes: bytes)))
     default:
       return .nulls(type, count: count)
     }

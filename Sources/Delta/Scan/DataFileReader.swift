@@ -81,7 +81,9 @@ struct DataFileReader {
         case .data(let position):
           columns.append(try conformer.conform(batch.columns[position], to: field, path: field.name))
         case .missing:
-          columns.append(field.type == .null ? ColumnVector(type: .null, count: rows, storage: .none) : .nulls(field.type, count: rows))
+          columns.append(
+            field.type == .null
+              ? ColumnVector(type: .null, count: rows, storage: .none) : .nulls(field.type, count: rows))
         }
       }
       var output: RecordBatch
@@ -91,7 +93,7 @@ struct DataFileReader {
         throw DeltaError(.incompatibleData, "row group \(group): \(error.message)", path: file.path)
       }
       if let deleted {
-        output = try output.filtered(try deleted.keepMask(start: rowOffset, count: rows))
+        output = try output.filtered(deleted.keepMask(start: UInt64(rowOffset), count: rows))
       }
       rowOffset += rows
       if output.rowCount == 0 && deleted != nil { continue }

@@ -83,7 +83,9 @@ public struct FileStatistics: Sendable {
     }
   }
 
-  private static func collect(_ column: ColumnVector, row: Int, path: ColumnPath, into values: inout [ColumnPath: ScalarValue]) {
+  private static func collect(
+    _ column: ColumnVector, row: Int, path: ColumnPath, into values: inout [ColumnPath: ScalarValue]
+  ) {
     if case .structure(let fields) = column.type, case .structure(let children) = column.storage {
       guard !column.isNull(row) else { return }
       for (field, child) in zip(fields, children) { collect(child, row: row, path: path + [field.name], into: &values) }
@@ -100,10 +102,14 @@ public struct FileStatistics: Sendable {
     result.minValues = [:]
     result.maxValues = [:]
     for (path, value) in minValues {
-      if let type = columns[path], let typed = StatisticsValue.coerce(value, to: type) { result.minValues[path] = typed }
+      if let type = columns[path], let typed = StatisticsValue.coerce(value, to: type) {
+        result.minValues[path] = typed
+      }
     }
     for (path, value) in maxValues {
-      if let type = columns[path], let typed = StatisticsValue.coerce(value, to: type) { result.maxValues[path] = typed }
+      if let type = columns[path], let typed = StatisticsValue.coerce(value, to: type) {
+        result.maxValues[path] = typed
+      }
     }
     return result
   }

@@ -206,7 +206,9 @@ struct FileStatisticsSource: StatisticsSource {
 
   func nullCount(_ column: ColumnPath) -> Int64? {
     if let value = partition(column) { return value.isNull ? rowCount : 0 }
-    guard let stats, let physical = index.physicalPaths[column], let count = stats.nullCounts[physical] else { return nil }
+    guard let stats, let physical = index.physicalPaths[column], let count = stats.nullCounts[physical] else {
+      return nil
+    }
     // With wide bounds (or rows deleted since the stats were taken) only "none" and "all" count.
     if !stats.tightBounds || hasDeletionVector {
       return count == 0 || count == stats.numRecords ? count : nil

@@ -148,7 +148,8 @@ public enum DeltaSchema {
     case .date: "date"
     case .time: "long"
     case .timestamp(_, let utc): utc ? "timestamp" : "timestamp_ntz"
-    case .structure(let fields): "struct<" + fields.map { "\($0.name): \(typeName($0.type))" }.joined(separator: ", ") + ">"
+    case .structure(let fields):
+      "struct<" + fields.map { "\($0.name): \(typeName($0.type))" }.joined(separator: ", ") + ">"
     case .list(let element): "array<\(typeName(element.type))>"
     case .map(let key, let value): "map<\(typeName(key.type)), \(typeName(value.type))>"
     }

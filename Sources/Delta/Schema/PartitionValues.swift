@@ -1,6 +1,6 @@
-import Foundation
 import Columnar
 import Expr
+import Foundation
 
 /// How to read a `timestamp` partition value written without a zone (`2021-09-08 11:11:11`).
 ///
@@ -70,7 +70,8 @@ enum PartitionValueText {
   static func hasZone(_ text: String) -> Bool {
     let bytes = Array(text.utf8)
     // The time starts after the date's separator (a space or `T`), past the year's sign.
-    guard let separator = bytes.indices.dropFirst(8).first(where: { bytes[$0] == 0x20 || bytes[$0] == UInt8(ascii: "T") })
+    guard
+      let separator = bytes.indices.dropFirst(8).first(where: { bytes[$0] == 0x20 || bytes[$0] == UInt8(ascii: "T") })
     else { return false }
     for byte in bytes[(separator + 1)...] {
       switch byte {

@@ -26,7 +26,9 @@ public struct DeltaTable: Sendable {
   }
 
   /// Opens the table at `path`, checking that it has a `_delta_log` directory.
-  public static func open(path: String, storage: any TableStorage = LocalTableStorage()) throws(DeltaError) -> DeltaTable {
+  public static func open(path: String, storage: any TableStorage = LocalTableStorage()) throws(DeltaError)
+    -> DeltaTable
+  {
     var root = path
     while root.count > 1, root.hasSuffix("/") { root.removeLast() }
     let log: StoredObject
@@ -51,7 +53,8 @@ public struct DeltaTable: Sendable {
 
   /// The latest snapshot.
   public func snapshot() throws(DeltaError) -> Snapshot {
-    try LogReplay.snapshot(segment: try LogSegment.build(tableRoot: path, storage: storage, version: nil), storage: storage)
+    try LogReplay.snapshot(
+      segment: try LogSegment.build(tableRoot: path, storage: storage, version: nil), storage: storage)
   }
 
   /// The snapshot at `version`. Throws when the version does not exist or cannot be rebuilt
@@ -137,7 +140,8 @@ public struct DeltaTable: Sendable {
       if let limit, entries.count >= limit { break }
       let info = try LogReplay.readCommitInfo(commit, storage: storage)
       entries.append(
-        CommitEntry(version: commit.version, timestamp: info?.inCommitTimestamp ?? commit.modificationTime,
+        CommitEntry(
+          version: commit.version, timestamp: info?.inCommitTimestamp ?? commit.modificationTime,
           fileModificationTime: commit.modificationTime, commitInfo: info))
     }
     return entries

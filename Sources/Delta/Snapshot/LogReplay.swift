@@ -1,7 +1,7 @@
-import Dispatch
-import Synchronization
 import Columnar
+import Dispatch
 import Parquet
+import Synchronization
 
 /// Builds a snapshot from a log segment (PROTOCOL.md "Action Reconciliation").
 ///
@@ -75,7 +75,8 @@ struct LogReplay {
     segment.commits.map { ReplayUnit(file: $0, isSnapshotCommit: $0.version == segment.version) }
   }
 
-  private static func parseInParallel(_ units: [ReplayUnit], storage: any TableStorage) throws(DeltaError) -> [[Action]] {
+  private static func parseInParallel(_ units: [ReplayUnit], storage: any TableStorage) throws(DeltaError) -> [[Action]]
+  {
     let results = ResultSlots<[Action]>(count: units.count)
     let parse: @Sendable (Int) -> Void = { index in
       let unit = units[index]
@@ -161,7 +162,8 @@ struct LogReplay {
         }
       } else {
         let reader = try Self.openParquet(file.path, storage: storage, what: "checkpoint")
-        try CheckpointActionDecoder.readActions(reader, name: file.name, selection: .all) { (action) throws(DeltaError) in
+        try CheckpointActionDecoder.readActions(reader, name: file.name, selection: .all) {
+          (action) throws(DeltaError) in
           applyCheckpointAction(action, sidecars: &sidecars)
         }
       }
@@ -186,7 +188,9 @@ struct LogReplay {
     return logPath + "/_sidecars/" + PathEncoding.decodedIfNeeded(path)
   }
 
-  static func openParquet(_ path: String, storage: any TableStorage, what: String) throws(DeltaError) -> ParquetFileReader {
+  static func openParquet(_ path: String, storage: any TableStorage, what: String) throws(DeltaError)
+    -> ParquetFileReader
+  {
     let file = try storage.openFile(path)
     do {
       return try ParquetFileReader(file: file)
@@ -197,11 +201,7 @@ struct LogReplay {
 
   /// The first `commitInfo` of a commit file.
   static func readCommitInfo(_ commit: LogFile, storage: any TableStorage) throws(DeltaError) -> CommitInfo? {
-    let bytes = try storage.readFile(commit.path)
-    for action in try JSONLines.actions(in: bytes, name: commit.name) {
-      if case .commitInfo(let info) = action { return info }
-    }
-    return nil
+    try JSONLines.firstCommitInfo(in: try storage.readFile(commit.path), name: commit.name)
   }
 
   private mutating func finish() throws(DeltaError) -> Snapshot {
@@ -242,9 +242,12 @@ struct LogReplay {
   static func commitTimestamp(version: Int64, commitInfo: CommitInfo?, configuration: [String: String], fileTime: Int64)
     -> Int64
   {
-    guard configuration["delta.enableInCommitTimestamps"]?.lowercased() == "true", let ict = commitInfo?.inCommitTimestamp
+    guard configuration["delta.enableInCommitTimestamps"]?.lowercased() == "true",
+      let ict = commitInfo?.inCommitTimestamp
     else { return fileTime }
-    if let enabledAt = configuration["delta.inCommitTimestampEnablementVersion"].flatMap({ Int64($0) }), version < enabledAt {
+    if let enabledAt = configuration["delta.inCommitTimestampEnablementVersion"].flatMap({ Int64($0) }),
+      version < enabledAt
+    {
       return fileTime
     }
     return ict

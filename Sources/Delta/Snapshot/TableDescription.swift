@@ -39,14 +39,19 @@ public struct TableDescription: Sendable {
     var protocolObject = JSONObject()
     protocolObject.entries.append(("minReaderVersion", .number(String(deltaProtocol.minReaderVersion))))
     protocolObject.entries.append(("minWriterVersion", .number(String(deltaProtocol.minWriterVersion))))
-    protocolObject.entries.append(("readerFeatures", deltaProtocol.readerFeatures.map { .array($0.map { .string($0) }) } ?? .null))
-    protocolObject.entries.append(("writerFeatures", deltaProtocol.writerFeatures.map { .array($0.map { .string($0) }) } ?? .null))
+    protocolObject.entries.append(
+      ("readerFeatures", deltaProtocol.readerFeatures.map { .array($0.map { .string($0) }) } ?? .null))
+    protocolObject.entries.append(
+      ("writerFeatures", deltaProtocol.writerFeatures.map { .array($0.map { .string($0) }) } ?? .null))
     object.entries.append(("protocol", .object(protocolObject)))
     object.entries.append(("columnMapping", .string(columnMapping.rawValue)))
     let schemaJSON = (try? JSONParser.parse(schemaString)) ?? .string(schemaString)
     object.entries.append(("schema", schemaJSON))
     object.entries.append(
-      ("properties", .object(JSONObject(properties.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) }))))
+      (
+        "properties",
+        .object(JSONObject(properties.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) }))
+      ))
     object.entries.append(("numFiles", .number(String(numFiles))))
     object.entries.append(("sizeBytes", .number(String(sizeBytes))))
     object.entries.append(("numRecords", numRecords.map { .number(String($0)) } ?? .null))
@@ -88,7 +93,10 @@ extension AddFile {
     var object = JSONObject()
     object.entries.append(("path", .string(path)))
     object.entries.append(
-      ("partitionValues", .object(JSONObject(partitionValues.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) }))))
+      (
+        "partitionValues",
+        .object(JSONObject(partitionValues.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) }))
+      ))
     object.entries.append(("size", .number(String(size))))
     object.entries.append(("modificationTime", .number(String(modificationTime))))
     object.entries.append(("dataChange", .bool(dataChange)))
@@ -97,7 +105,8 @@ extension AddFile {
       object.entries.append(("numRecords", parsedStats.numRecords.map { .number(String($0)) } ?? .null))
     }
     if let tags {
-      object.entries.append(("tags", .object(JSONObject(tags.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) }))))
+      object.entries.append(
+        ("tags", .object(JSONObject(tags.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) }))))
     }
     if let dv = deletionVector {
       var dvObject = JSONObject()

@@ -22,7 +22,8 @@ public enum TableFeatures {
     guard reader <= maxReaderVersion else {
       throw DeltaError(
         .unsupportedFeature,
-        "the table requires reader version \(reader); Avocet reads reader versions 1 to \(maxReaderVersion)", path: path)
+        "the table requires reader version \(reader); Avocet reads reader versions 1 to \(maxReaderVersion)", path: path
+      )
     }
     guard reader == 3 else { return }
     guard let features = deltaProtocol.readerFeatures else {
