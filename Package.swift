@@ -20,6 +20,7 @@ let package = Package(
     .library(name: "Synthetic", targets: ["Synthetic"]),
     .library(name: "SQLParser", targets: ["SQLParser"]),
     .library(name: "Delta", targets: ["Delta"]),
+    .library(name: "Exec", targets: ["Exec"]),
     .library(name: "AvocetCLI", targets: ["AvocetCLI"]),
   ],
   dependencies: [
@@ -36,6 +37,7 @@ let package = Package(
     .target(name: "Synthetic", dependencies: ["Columnar"], swiftSettings: strict),
     .target(name: "SQLParser", swiftSettings: strict),
     .target(name: "Delta", dependencies: ["Columnar", "Parquet", "Storage", "Expr"], swiftSettings: strict),
+    .target(name: "Exec", dependencies: ["Columnar", "Expr"], swiftSettings: strict),
     .target(
       name: "AvocetCLI",
       dependencies: [
@@ -56,6 +58,7 @@ let package = Package(
     .testTarget(
       name: "ParquetTests", dependencies: ["Parquet", "Columnar", "Storage"], exclude: ["Fixtures"],
       swiftSettings: strict),
+    .testTarget(name: "ExecTests", dependencies: ["Exec", "Columnar", "Expr"], swiftSettings: strict),
     .testTarget(name: "CLITests", dependencies: ["AvocetCLI", "Parquet", "Columnar"], swiftSettings: strict),
   ]
 )

@@ -32,6 +32,7 @@ extension ColumnVector {
     case .uint16: storage = .uint16(try ints().map { UInt16(truncatingIfNeeded: $0) })
     case .uint32: storage = .uint32(try ints().map { UInt32(truncatingIfNeeded: $0) })
     case .uint64: storage = .uint64(try ints().map { UInt64(truncatingIfNeeded: $0) })
+    case .float16: storage = .uint16(values.map { Float16(Float($0.doubleValue ?? 0)).bitPattern })
     case .float32: storage = .float32(values.map { Float($0.doubleValue ?? 0) })
     case .float64: storage = .float64(values.map { $0.doubleValue ?? 0 })
     case .decimal(_, let scale):

@@ -17,12 +17,15 @@ public struct CompiledRegex: @unchecked Sendable {
   public init(_ pattern: String) throws(ExecError) {
     self.pattern = pattern
     do { regex = try Regex(pattern) } catch {
-      throw ExecError(.invalidPattern, "invalid regular expression '\(pattern)'", underlying: String(describing: error))
+      throw ExecError(.invalidPattern, "invalid regular expression '\(pattern)'", underlying: PatternError(description: String(describing: error)))
     }
   }
 }
 
-extension String: @retroactive Error {}
+/// The text of a regular expression compile error.
+struct PatternError: Error, CustomStringConvertible, Sendable {
+  var description: String
+}
 
 /// A unit for `date_trunc`.
 public enum TruncationUnit: String, Sendable {
