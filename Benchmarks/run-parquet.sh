@@ -9,6 +9,7 @@ python=$(scripts/setup-oracles.sh | tail -1)
 mkdir -p bench-data
 data=bench-data/flows-$rows.parquet
 [ -f "$data" ] || "$python" Benchmarks/scripts/flowlogs.py generate "$data" "$rows"
+touch Package.swift  # SwiftPM caches the file list of path dependencies
 (cd Benchmarks && swift build -c release --product parquet-bench >/dev/null)
 bench=Benchmarks/.build/release/parquet-bench
 size=$(stat -c %s "$data")
@@ -20,9 +21,9 @@ size=$(stat -c %s "$data")
 } | "$python" -c '
 import json, sys
 size = int(sys.argv[1])
-print("| engine | operation | rows | seconds | rows/s | MB/s |")
-print("|---|---|---|---|---|---|")
+print("| engine | operation | rows | wall s | CPU s | rows/s (wall) | MB/s (wall) |")
+print("|---|---|---|---|---|---|---|")
 for line in sys.stdin:
     r = json.loads(line)
-    print(f"| {r[\"engine\"]} | {r[\"op\"]} | {r[\"rows\"]:,} | {r[\"seconds\"]:.2f} | {r[\"rows\"]/r[\"seconds\"]/1e6:.2f} M | {size/r[\"seconds\"]/1e6:.0f} |")
+    print(f"| {r[\"engine\"]} | {r[\"op\"]} | {r[\"rows\"]:,} | {r[\"seconds\"]:.2f} | {r[\"cpu\"]:.2f} | {r[\"rows\"]/r[\"seconds\"]/1e6:.2f} M | {size/r[\"seconds\"]/1e6:.0f} |")
 ' "$size"

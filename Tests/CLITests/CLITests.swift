@@ -85,6 +85,19 @@ import Testing
     #expect(meta.stdout.contains("stats: nulls="))
   }
 
+  @Test func demoWritesAndReadsBack() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("avocet-demo-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let result = try Self.avocet("demo", "--rows", "20000", "--output", folder)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("wrote    20000 rows"))
+    #expect(result.stdout.contains("read     20000 rows"))
+    let catted = try Self.avocet("cat", "\(folder)/flows.parquet", "--columns", "action")
+    let actions = catted.stdout.split(separator: "\n")
+    #expect(actions.count == 20000)
+    #expect(Set(actions).isSubset(of: ["{\"action\":\"allow\"}", "{\"action\":\"block\"}", "{\"action\":\"drop\"}", "{\"action\":\"alert\"}"]))
+  }
+
   @Test func errorsAreOneClearLine() throws {
     let missing = try Self.avocet("cat", "/nonexistent/file.parquet")
     #expect(missing.status == 1)
