@@ -21,145 +21,162 @@ public struct AggregateSpec: Sendable {
   }
 }
 
-/// Per-group state of one aggregate, as flat arrays indexed by group id.
-struct AggregateState: Sendable {
-  var counts: [Int64] = []
-  var wides: [Int128] = []
-  var doubles: [Double] = []
-  var ints: [Int64] = []
-  var strings: [[UInt8]] = []
-  /// Keys are group id (4 bytes) + the value's key encoding.
-  var distinct = ByteKeyTable(capacity: 16)
-  /// The argument type, learned from the first batch.
-  var type: DataType? = nil
-  /// Values are floats (doubles) rather than integers or decimals (wides/ints).
-  var floating = false
-  var decimalScale = 0
-
-  mutating func grow(to groups: Int) {
-    if counts.count < groups {
-      let extra = groups - counts.count
-      counts.append(contentsOf: repeatElement(0, count: extra))
-      wides.append(contentsOf: repeatElement(0, count: extra))
-      doubles.append(contentsOf: repeatElement(0, count: extra))
-      ints.append(contentsOf: repeatElement(0, count: extra))
-      strings.append(contentsOf: repeatElement([], count: extra))
-    }
-  }
-}
-
 /// Hash aggregation with a partial / merge design: run `accumulate` on several instances (one per
-/// partition or thread), `merge` them into one, then `finish`. Group keys of any types are
-/// hashed as bytes; a single string key (plain or dictionary-encoded) is hashed straight from
-/// the column, a dictionary's entries once per batch.
+/// partition or thread), `merge` them into one, then `finish`.
+///
+/// `accumulate` takes an optional selection (a WHERE clause's bitmap), so a filter below the
+/// aggregate costs no copy: only selected rows are hashed and folded. Group keys of any types
+/// are hashed as bytes; a single string key (plain or dictionary-encoded) is hashed straight
+/// from the column, a dictionary's entries once per batch and only those that are used.
+/// Accumulators are flat typed arrays indexed by group id.
 public struct HashAggregate: Sendable {
   public let groupBy: [PhysicalExpression]
   public let groupNames: [String]
   public let aggregates: [AggregateSpec]
   let budget: MemoryBudget
-  var table = ByteKeyTable(capacity: 1024)
+  var table: ByteKeyTable
   var states: [AggregateState]
   var keyTypes: [DataType]? = nil
   var charged = 0
   /// Group id of the NULL key, for a single-column grouping.
   var nullGroup: Int32 = -1
 
-  public init(groupBy: [PhysicalExpression], groupNames: [String], aggregates: [AggregateSpec], budget: MemoryBudget = .unlimited()) {
+  /// - Parameter expectedGroups: a hint (from statistics) that sizes the hash table up front.
+  public init(
+    groupBy: [PhysicalExpression], groupNames: [String], aggregates: [AggregateSpec],
+    budget: MemoryBudget = .unlimited(), expectedGroups: Int = 0
+  ) {
     self.groupBy = groupBy
     self.groupNames = groupNames
     self.aggregates = aggregates
     self.budget = budget
+    self.table = ByteKeyTable(capacity: Swift.max(1024, expectedGroups))
     self.states = aggregates.map { _ in AggregateState() }
   }
 
   public var groupCount: Int { table.count }
 
-  /// Adds the rows of `batch`.
-  public mutating func accumulate(_ batch: RecordBatch) throws(ExecError) {
+  /// Adds the rows of `batch` that are set in `selection` (all rows when nil).
+  public mutating func accumulate(_ batch: RecordBatch, selection: Bitmap? = nil) throws(ExecError) {
     let n = batch.rowCount
+    if let selection, selection.count != n {
+      throw ExecError(.invalidPlan, "a selection of \(selection.count) rows for a batch of \(n) (HashAggregate)")
+    }
     var keyColumns: [ColumnVector] = []
     for expression in groupBy { keyColumns.append(try expression.evaluate(batch)) }
     if keyTypes == nil { keyTypes = keyColumns.map(\.type) }
-    let gids = try groupIDs(keyColumns, rowCount: n)
-    let groups = table.count + (nullGroup >= 0 && groupBy.count == 1 ? 0 : 0)
-    for k in states.indices { states[k].grow(to: groups) }
+    let rows: [Int32]
+    if let selection, !selection.allSet {
+      rows = selection.setIndices()
+    } else {
+      rows = (0..<Int32(truncatingIfNeeded: n)).map { $0 }
+    }
+    let gids = try groupIDs(keyColumns, rows: rows, rowCount: n)
     for (k, spec) in aggregates.enumerated() {
       var mask: Bitmap? = nil
       if let filter = spec.filter { mask = try filter.selection(batch) }
       var argument: ColumnVector? = nil
       if let a = spec.argument { argument = try a.evaluate(batch) }
-      try update(k, spec, argument, mask, gids, n)
+      try update(k, spec, argument, mask, gids, rows)
     }
     try chargeGrowth()
   }
 
   mutating func chargeGrowth() throws(ExecError) {
     var bytes = table.memoryBytes
-    for s in states { bytes += s.counts.count * 48 + s.distinct.memoryBytes }
+    for s in states { bytes += s.memoryBytes }
     if bytes > charged {
       try budget.charge(bytes - charged, by: "HashAggregate")
       charged = bytes
     }
   }
 
-  /// Group id per row.
-  mutating func groupIDs(_ keys: [ColumnVector], rowCount n: Int) throws(ExecError) -> [Int32] {
+  /// The group id of each listed row.
+  mutating func groupIDs(_ keys: [ColumnVector], rows: [Int32], rowCount n: Int) throws(ExecError) -> [Int32] {
+    let m = rows.count
     if keys.isEmpty {
       if table.count == 0 { _ = table.findOrInsert(nil, 0, hash: ByteHashing.hash(nil, 0)) }
-      return [Int32](repeating: 0, count: n)
+      return [Int32](repeating: 0, count: m)
     }
-    var gids = [Int32](repeating: 0, count: n)
+    var gids = [Int32](repeating: 0, count: m)
     if keys.count == 1, keys[0].type.isBinaryLike {
       let key = keys[0]
       let validity = key.effectiveValidity
       switch key.storage {
       case .dictionary(let indices, let dictionary):
         guard case .binary(let o, let b) = dictionary.storage else { break }
+        // Only the entries the selected rows use become groups.
         var entryGroups = [Int32](repeating: -1, count: dictionary.count)
-        b.withUnsafeBytes { raw in
-          for e in 0..<dictionary.count {
-            let start = Int(o[e])
-            let length = Int(o[e + 1]) - start
-            let p = raw.baseAddress.map { $0 + start }
-            entryGroups[e] = table.findOrInsert(p, length, hash: ByteHashing.hash(p, length)).id
+        var needed: [Int32] = []
+        var nullRows = false
+        for j in 0..<m {
+          let row = Int(rows[j])
+          if let validity, !validity[row] {
+            nullRows = true
+            continue
+          }
+          let e = Int(indices[row])
+          guard e >= 0, e < entryGroups.count else {
+            throw ExecError(.invalidPlan, "dictionary index \(e) out of range (HashAggregate)")
+          }
+          if entryGroups[e] == -1 {
+            entryGroups[e] = -2
+            needed.append(Int32(e))
           }
         }
-        for i in 0..<n {
-          if let validity, !validity[i] {
-            gids[i] = nullKeyGroup()
-          } else {
-            let e = Int(indices[i])
-            guard e >= 0, e < entryGroups.count else { throw ExecError(.invalidPlan, "dictionary index \(e) out of range") }
-            gids[i] = entryGroups[e]
+        let nullID = nullRows ? nullKeyGroup() : -1
+        var ids = [Int32](repeating: 0, count: needed.count)
+        b.withUnsafeBytes { raw in
+          o.withUnsafeBufferPointer { off in
+            needed.withUnsafeBufferPointer { need in
+              ids.withUnsafeMutableBufferPointer { out in
+                table.findOrInsert(OffsetKeys(base: raw.baseAddress, offsets: off, rows: need), into: out)
+              }
+            }
           }
+        }
+        for (e, id) in zip(needed, ids) { entryGroups[Int(e)] = id }
+        for j in 0..<m {
+          let row = Int(rows[j])
+          if let validity, !validity[row] { gids[j] = nullID } else { gids[j] = entryGroups[Int(indices[row])] }
         }
         return gids
       case .binary(let o, let b):
+        var probeRows = rows
+        if let validity {
+          probeRows = rows.filter { validity[Int($0)] }
+        }
+        var ids = [Int32](repeating: 0, count: probeRows.count)
         b.withUnsafeBytes { raw in
           o.withUnsafeBufferPointer { off in
-            for i in 0..<n {
-              if let validity, !validity[i] {
-                gids[i] = nullKeyGroup()
-                continue
+            probeRows.withUnsafeBufferPointer { probe in
+              ids.withUnsafeMutableBufferPointer { out in
+                table.findOrInsert(OffsetKeys(base: raw.baseAddress, offsets: off, rows: probe), into: out)
               }
-              let start = Int(off[i])
-              let length = Int(off[i + 1]) - start
-              let p = raw.baseAddress.map { $0 + start }
-              gids[i] = table.findOrInsert(p, length, hash: ByteHashing.hash(p, length)).id
             }
+          }
+        }
+        guard let validity, probeRows.count < m else { return ids }
+        let nullID = nullKeyGroup()
+        var next = 0
+        for j in 0..<m {
+          if validity[Int(rows[j])] {
+            gids[j] = ids[next]
+            next += 1
+          } else {
+            gids[j] = nullID
           }
         }
         return gids
       default: break
       }
     }
-    let encoded = try KeyEncoding.encode(keys, rowCount: n)
+    let encoded = try KeyEncoding.encode(keys, rows: rows, rowCount: n)
     encoded.bytes.withUnsafeBytes { raw in
-      for i in 0..<n {
-        let start = encoded.offsets[i]
-        let length = encoded.offsets[i + 1] - start
-        let p = raw.baseAddress.map { $0 + start }
-        gids[i] = table.findOrInsert(p, length, hash: ByteHashing.hash(p, length)).id
+      encoded.offsets.withUnsafeBufferPointer { off in
+        gids.withUnsafeMutableBufferPointer { out in
+          table.findOrInsert(DenseOffsetKeys(base: raw.baseAddress, offsets: off, count: m), into: out)
+        }
       }
     }
     return gids
@@ -173,105 +190,27 @@ public struct HashAggregate: Sendable {
     return nullGroup
   }
 
-  mutating func update(_ k: Int, _ spec: AggregateSpec, _ argument: ColumnVector?, _ mask: Bitmap?, _ gids: [Int32], _ n: Int) throws(ExecError) {
+  /// Folds the listed rows into aggregate `k`; `gids[j]` is the group of row `rows[j]`.
+  mutating func update(
+    _ k: Int, _ spec: AggregateSpec, _ argument: ColumnVector?, _ mask: Bitmap?, _ gids: [Int32], _ rows: [Int32]
+  ) throws(ExecError) {
     var st = AggregateState()
     swap(&st, &states[k])
     defer { swap(&st, &states[k]) }
     if st.type == nil, let argument { st.type = argument.type }
-    var rows = mask ?? Bitmap(repeating: true, count: n)
-    if let argument, let validity = argument.effectiveValidity {
-      rows = Bitmap.combine(rows, validity) { $0 & $1 }
+    if let argument, case .none = argument.storage {
+      // An all-NULL argument adds nothing (but COUNT(*) never has an argument).
+      st.grow(to: table.count)
+      return
     }
-    let all = rows.allSet
-    switch spec.kind {
-    case .countStar, .count:
-      st.counts.withUnsafeMutableBufferPointer { c in
-        if all { for i in 0..<n { c[Int(gids[i])] += 1 } } else { for i in rows.setIndices() { c[Int(gids[Int(i)])] += 1 } }
-      }
-    case .sum, .avg:
-      guard let argument, let values = Kernels.numeric(argument) else {
-        throw ExecError(.typeMismatch, "\(spec.kind.rawValue) needs a number, not \(argument?.type ?? .null)")
-      }
-      switch values {
-      case .ints(let v):
-        st.counts.withUnsafeMutableBufferPointer { c in
-          st.wides.withUnsafeMutableBufferPointer { w in
-            if all {
-              for i in 0..<n { let g = Int(gids[i]); c[g] += 1; w[g] += Int128(v[i]) }
-            } else {
-              for i in rows.setIndices() { let g = Int(gids[Int(i)]); c[g] += 1; w[g] += Int128(v[Int(i)]) }
-            }
-          }
-        }
-      case .decimals(let v, let scale):
-        st.decimalScale = scale
-        for i in rows.setIndices() { let g = Int(gids[Int(i)]); st.counts[g] += 1; st.wides[g] += v[Int(i)] }
-      case .doubles(let v):
-        st.floating = true
-        for i in rows.setIndices() { let g = Int(gids[Int(i)]); st.counts[g] += 1; st.doubles[g] += v[Int(i)] }
-      }
-    case .min, .max, .anyValue:
-      guard let argument else { throw ExecError(.invalidPlan, "\(spec.kind.rawValue) needs an argument") }
-      let wantLess = spec.kind == .min
-      let first = spec.kind == .anyValue
-      if argument.type.isBinaryLike {
-        let plain = argument.decodedDictionary()
-        guard case .binary(let o, let b) = plain.storage else { break }
-        for i in rows.setIndices().map(Int.init) {
-          let g = Int(gids[i])
-          let value = b[Int(o[i])..<Int(o[i + 1])]
-          if st.counts[g] == 0 {
-            st.strings[g] = Array(value)
-          } else if !first {
-            let order = value.lexicographicallyPrecedes(st.strings[g]) ? -1 : (value.elementsEqual(st.strings[g]) ? 0 : 1)
-            if wantLess ? order < 0 : order > 0 { st.strings[g] = Array(value) }
-          }
-          st.counts[g] += 1
-        }
-      } else if let values = Kernels.isTemporal(argument.type) ? Kernels.temporalValues(argument, asMicros: argument.type != .date).map(NumericArray.ints) : Kernels.numeric(argument) {
-        switch values {
-        case .ints(let v):
-          for i in rows.setIndices().map(Int.init) {
-            let g = Int(gids[i])
-            if st.counts[g] == 0 || (!first && (wantLess ? v[i] < st.ints[g] : v[i] > st.ints[g])) { st.ints[g] = v[i] }
-            st.counts[g] += 1
-          }
-        case .doubles(let v):
-          st.floating = true
-          for i in rows.setIndices().map(Int.init) {
-            let g = Int(gids[i])
-            if st.counts[g] == 0 || (!first && (wantLess ? v[i] < st.doubles[g] : v[i] > st.doubles[g])) { st.doubles[g] = v[i] }
-            st.counts[g] += 1
-          }
-        case .decimals(let v, _):
-          for i in rows.setIndices().map(Int.init) {
-            let g = Int(gids[i])
-            if st.counts[g] == 0 || (!first && (wantLess ? v[i] < st.wides[g] : v[i] > st.wides[g])) { st.wides[g] = v[i] }
-            st.counts[g] += 1
-          }
-        }
-      } else if case .boolean(let bits) = argument.storage {
-        for i in rows.setIndices().map(Int.init) {
-          let g = Int(gids[i])
-          let x: Int64 = bits[i] ? 1 : 0
-          if st.counts[g] == 0 || (!first && (wantLess ? x < st.ints[g] : x > st.ints[g])) { st.ints[g] = x }
-          st.counts[g] += 1
-        }
-      } else {
-        throw ExecError(.unsupported, "\(spec.kind.rawValue) of \(argument.type) is not supported")
-      }
-    case .countDistinct, .approxCountDistinct:
-      guard let argument else { throw ExecError(.invalidPlan, "\(spec.kind.rawValue) needs an argument") }
-      let keys = try KeyEncoding.encode([argument], rowCount: n)
-      var buffer = [UInt8]()
-      for i in rows.setIndices().map(Int.init) {
-        buffer.removeAll(keepingCapacity: true)
-        withUnsafeBytes(of: gids[i]) { buffer.append(contentsOf: $0) }
-        buffer.append(contentsOf: keys.bytes[keys.offsets[i]..<keys.offsets[i + 1]])
-        let inserted = buffer.withUnsafeBytes { raw in
-          st.distinct.findOrInsert(raw.baseAddress, raw.count, hash: ByteHashing.hash(raw.baseAddress, raw.count)).inserted
-        }
-        if inserted { st.counts[Int(gids[i])] += 1 }
+    var valid = mask
+    if let argument, let validity = argument.effectiveValidity {
+      valid = valid.map { Bitmap.combine($0, validity) { $0 & $1 } } ?? validity
+    }
+    if let v = valid, v.allSet { valid = nil }
+    try rows.withUnsafeBufferPointer { (r) throws(ExecError) in
+      try gids.withUnsafeBufferPointer { (gid) throws(ExecError) in
+        try st.updateRows(spec, argument, valid, gid, r, groups: table.count)
       }
     }
   }
@@ -280,6 +219,7 @@ public struct HashAggregate: Sendable {
   public mutating func merge(_ other: HashAggregate) throws(ExecError) {
     if keyTypes == nil { keyTypes = other.keyTypes }
     var mapping = [Int32](repeating: 0, count: other.table.count)
+    table.reserve(additional: other.table.count, bytes: other.table.keyBytes.count)
     for g in 0..<other.table.count {
       if g == Int(other.nullGroup) {
         mapping[g] = nullKeyGroup()
@@ -291,57 +231,19 @@ public struct HashAggregate: Sendable {
       }
     }
     for k in states.indices {
-      states[k].grow(to: table.count)
       let o = other.states[k]
-      if states[k].type == nil { states[k].type = o.type }
-      states[k].floating = states[k].floating || o.floating
-      states[k].decimalScale = max(states[k].decimalScale, o.decimalScale)
-      let kind = aggregates[k].kind
-      for g in 0..<o.counts.count where o.counts[g] > 0 || kind == .countStar {
-        let t = Int(mapping[g])
-        switch kind {
-        case .countStar, .count: states[k].counts[t] += o.counts[g]
-        case .sum, .avg:
-          states[k].counts[t] += o.counts[g]
-          states[k].wides[t] += o.wides[g]
-          states[k].doubles[t] += o.doubles[g]
-        case .min, .max, .anyValue:
-          let fresh = states[k].counts[t] == 0
-          let less = kind == .min
-          let take: Bool
-          if kind == .anyValue {
-            take = fresh
-          } else if let type = states[k].type, type.isBinaryLike {
-            take = fresh || (less ? o.strings[g].lexicographicallyPrecedes(states[k].strings[t]) : states[k].strings[t].lexicographicallyPrecedes(o.strings[g]))
-          } else if states[k].floating {
-            take = fresh || (less ? o.doubles[g] < states[k].doubles[t] : o.doubles[g] > states[k].doubles[t])
-          } else if case .decimal? = states[k].type {
-            take = fresh || (less ? o.wides[g] < states[k].wides[t] : o.wides[g] > states[k].wides[t])
-          } else {
-            take = fresh || (less ? o.ints[g] < states[k].ints[t] : o.ints[g] > states[k].ints[t])
-          }
-          if take {
-            states[k].strings[t] = o.strings[g]
-            states[k].doubles[t] = o.doubles[g]
-            states[k].wides[t] = o.wides[g]
-            states[k].ints[t] = o.ints[g]
-          }
-          states[k].counts[t] += o.counts[g]
-        case .countDistinct, .approxCountDistinct: break
-        }
-      }
-      if kind == .countDistinct || kind == .approxCountDistinct {
-        for d in 0..<o.distinct.count {
-          var key = Array(o.distinct.key(d))
-          let g = key.withUnsafeBytes { $0.loadUnaligned(as: Int32.self) }
-          let t = mapping[Int(g)]
-          withUnsafeBytes(of: t) { for b in 0..<4 { key[b] = $0[b] } }
-          let inserted = key.withUnsafeBytes { raw in
-            states[k].distinct.findOrInsert(raw.baseAddress, raw.count, hash: ByteHashing.hash(raw.baseAddress, raw.count)).inserted
-          }
-          if inserted { states[k].counts[Int(t)] += 1 }
-        }
-      }
+      var st = AggregateState()
+      swap(&st, &states[k])
+      defer { swap(&st, &states[k]) }
+      if st.type == nil { st.type = o.type }
+      st.floating = st.floating || o.floating
+      st.decimalScale = max(st.decimalScale, o.decimalScale)
+      st.usesWides = st.usesWides || o.usesWides
+      st.usesDoubles = st.usesDoubles || o.usesDoubles
+      st.usesInts = st.usesInts || o.usesInts
+      st.usesStrings = st.usesStrings || o.usesStrings
+      st.grow(to: table.count)
+      st.merge(o, kind: aggregates[k].kind, mapping: mapping)
     }
     if other.nullGroup >= 0 { _ = nullKeyGroup() }
     try chargeGrowth()

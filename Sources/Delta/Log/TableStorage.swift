@@ -35,6 +35,39 @@ public protocol TableStorage: Sendable {
   func openFile(_ path: String) throws(DeltaError) -> any ReadableFile
   /// Size and modification time of one file.
   func statFile(_ path: String) throws(DeltaError) -> StoredObject
+
+  // Writing (used by `Sources/Delta/Write`). Backends that cannot write keep the defaults, which throw.
+
+  /// Creates `path` holding `bytes` only if nothing exists there yet, atomically: exactly one of
+  /// several concurrent callers succeeds, the others get a `.alreadyExists`-coded `DeltaError`.
+  /// The file is complete when it appears (never a partial commit).
+  func putIfAbsent(_ path: String, bytes: [UInt8]) throws(DeltaError)
+  /// Writes `path` whole, replacing what is there (for `_last_checkpoint` hints, never for commits).
+  func writeFile(_ path: String, bytes: [UInt8]) throws(DeltaError)
+  /// A new file to stream into; it becomes visible on `close()` and leaves nothing on `abort()`.
+  func createFile(_ path: String) throws(DeltaError) -> any WritableFile
+  /// Creates a directory and its missing parents (a no-op on object stores).
+  func createDirectory(_ path: String) throws(DeltaError)
+  /// Deletes a file; deleting a missing file is not an error.
+  func deleteFile(_ path: String) throws(DeltaError)
+}
+
+extension TableStorage {
+  public func putIfAbsent(_ path: String, bytes: [UInt8]) throws(DeltaError) {
+    throw DeltaError(.unsupportedFeature, "this storage backend cannot write", path: path)
+  }
+  public func writeFile(_ path: String, bytes: [UInt8]) throws(DeltaError) {
+    throw DeltaError(.unsupportedFeature, "this storage backend cannot write", path: path)
+  }
+  public func createFile(_ path: String) throws(DeltaError) -> any WritableFile {
+    throw DeltaError(.unsupportedFeature, "this storage backend cannot write", path: path)
+  }
+  public func createDirectory(_ path: String) throws(DeltaError) {
+    throw DeltaError(.unsupportedFeature, "this storage backend cannot write", path: path)
+  }
+  public func deleteFile(_ path: String) throws(DeltaError) {
+    throw DeltaError(.unsupportedFeature, "this storage backend cannot write", path: path)
+  }
 }
 
 /// The local file system.
@@ -98,6 +131,89 @@ public struct LocalTableStorage: TableStorage {
     return StoredObject(
       name: name, size: Int64(info.st_size), modificationTime: Self.milliseconds(info),
       isDirectory: info.st_mode & S_IFMT == S_IFDIR)
+  }
+
+  /// Writes a hidden temporary file in the same directory, syncs it, then `link()`s it to `path`:
+  /// `link` fails with `EEXIST` when `path` exists, so a commit is never overwritten, and the
+  /// file appears complete.
+  public func putIfAbsent(_ path: String, bytes: [UInt8]) throws(DeltaError) {
+    let temporary = try writeTemporary(besides: path, bytes: bytes)
+    defer { unlink(temporary) }
+    guard link(temporary, path) == 0 else {
+      if errno == EEXIST { throw DeltaError(.alreadyExists, "the file already exists", path: path) }
+      throw DeltaError(.io, "cannot create: \(String(cString: strerror(errno)))", path: path)
+    }
+    Self.syncDirectory(of: path)
+  }
+
+  public func writeFile(_ path: String, bytes: [UInt8]) throws(DeltaError) {
+    let temporary = try writeTemporary(besides: path, bytes: bytes)
+    guard rename(temporary, path) == 0 else {
+      let reason = String(cString: strerror(errno))
+      unlink(temporary)
+      throw DeltaError(.io, "cannot write: \(reason)", path: path)
+    }
+  }
+
+  public func createFile(_ path: String) throws(DeltaError) -> any WritableFile {
+    do {
+      return try LocalWritableFile(path: path)
+    } catch {
+      throw DeltaError(.io, "cannot create: \(error)", path: path, cause: error)
+    }
+  }
+
+  public func createDirectory(_ path: String) throws(DeltaError) {
+    var current = path.hasPrefix("/") ? "" : "."
+    for component in path.split(separator: "/") {
+      current += "/" + component
+      if mkdir(current, 0o755) != 0 && errno != EEXIST {
+        throw DeltaError(.io, "cannot create the directory: \(String(cString: strerror(errno)))", path: current)
+      }
+    }
+  }
+
+  public func deleteFile(_ path: String) throws(DeltaError) {
+    if unlink(path) != 0 && errno != ENOENT {
+      throw DeltaError(.io, "cannot delete: \(String(cString: strerror(errno)))", path: path)
+    }
+  }
+
+  private func writeTemporary(besides path: String, bytes: [UInt8]) throws(DeltaError) -> String {
+    let slash = path.lastIndex(of: "/")
+    let directory = slash.map { String(path[..<$0]) } ?? "."
+    let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+    let temporary = "\(directory)/.\(name).\(getpid()).\(UInt64.random(in: 0...UInt64.max)).tmp"
+    let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    guard fd >= 0 else {
+      throw DeltaError(.io, "cannot create a temporary file: \(String(cString: strerror(errno)))", path: temporary)
+    }
+    defer { close(fd) }
+    var done = 0
+    while done < bytes.count {
+      let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, bytes.count - done) }
+      if n < 0 {
+        if errno == EINTR { continue }
+        let reason = String(cString: strerror(errno))
+        unlink(temporary)
+        throw DeltaError(.io, "cannot write: \(reason)", path: temporary)
+      }
+      done += n
+    }
+    guard fsync(fd) == 0 else {
+      let reason = String(cString: strerror(errno))
+      unlink(temporary)
+      throw DeltaError(.io, "cannot sync: \(reason)", path: temporary)
+    }
+    return temporary
+  }
+
+  private static func syncDirectory(of path: String) {
+    let directory = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+    let fd = open(directory, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return }
+    fsync(fd)
+    close(fd)
   }
 
   private static func milliseconds(_ info: stat) -> Int64 {

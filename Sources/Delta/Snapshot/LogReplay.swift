@@ -225,8 +225,10 @@ struct LogReplay {
     for column in metadata.partitionColumns where !schema.fields.contains(where: { $0.name == column }) {
       throw DeltaError(.corruptLog, "partition column '\(column)' is not in the table schema", path: root)
     }
-    var files = checkpointAdds
-    files.reserveCapacity(checkpointAdds.count + commitAdds.count)
+    // Moved, not copied: a copy would retain every field of every checkpoint file once more.
+    var files: [AddFile] = []
+    swap(&files, &checkpointAdds)
+    files.reserveCapacity(files.count + commitAdds.count)
     files.append(contentsOf: commitAdds.reversed())
     let timestamp = Self.commitTimestamp(
       version: segment.version, commitInfo: commitInfo, configuration: metadata.configuration,

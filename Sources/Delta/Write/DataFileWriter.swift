@@ -1,0 +1,200 @@
+import Columnar
+import Expr
+import Parquet
+import Storage
+
+/// Writes a table's rows into Parquet data files: one directory per partition (`col=value/`),
+/// partition columns left out of the files, a new file once one reaches the target size, and an
+/// `add` action with statistics for every finished file.
+///
+/// Files are written under unique names and only become part of the table when a commit names
+/// them; ``abort()`` deletes the ones written so far.
+final class DataFileWriter {
+  let tableRoot: String
+  let storage: any TableStorage
+  let schema: Schema
+  let partitionColumns: [String]
+  let dataSchema: Schema
+  let targetFileSize: Int
+  let parquetOptions: ParquetWriteOptions
+  let indexedColumns: Set<ColumnPath>
+  /// The most files kept open at once (each buffers up to a row group).
+  let maxOpenFiles: Int
+  private var open: [String: OpenFile] = [:]
+  private var useCounter = 0
+  private var fileCounter = 0
+  private let writeID = UUIDText.random()
+  private(set) var finished: [AddFile] = []
+  /// Every path created, finished or not (for cleanup).
+  private var created: [String] = []
+  private(set) var rowsWritten: Int64 = 0
+
+  private final class OpenFile {
+    let relativePath: String
+    let fullPath: String
+    let partitionValues: [String: String]
+    var writer: ParquetFileWriter?
+    var stats: StatisticsCollector
+    var lastUse = 0
+    init(relativePath: String, fullPath: String, partitionValues: [String: String], writer: consuming ParquetFileWriter, stats: StatisticsCollector) {
+      self.relativePath = relativePath
+      self.fullPath = fullPath
+      self.partitionValues = partitionValues
+      self.writer = .some(writer)
+      self.stats = stats
+    }
+  }
+
+  init(
+    tableRoot: String, storage: any TableStorage, schema: Schema, partitionColumns: [String],
+    configuration: [String: String], targetFileSize: Int, parquetOptions: ParquetWriteOptions, maxOpenFiles: Int = 16
+  ) {
+    self.tableRoot = tableRoot
+    self.storage = storage
+    self.schema = schema
+    self.partitionColumns = partitionColumns
+    let partitions = Set(partitionColumns)
+    self.dataSchema = Schema(schema.fields.filter { !partitions.contains($0.name) })
+    self.targetFileSize = max(1, targetFileSize)
+    var options = parquetOptions
+    options.rowGroupSize = max(1 << 16, min(options.rowGroupSize, targetFileSize, 64 << 20))
+    self.parquetOptions = options
+    self.indexedColumns = StatisticsCollector.indexedColumns(schema: dataSchema, configuration: configuration)
+    self.maxOpenFiles = max(1, maxOpenFiles)
+  }
+
+  /// Writes a batch in the table schema (partition columns included).
+  func write(_ batch: RecordBatch) throws(DeltaError) {
+    guard batch.rowCount > 0 else { return }
+    rowsWritten += Int64(batch.rowCount)
+    if partitionColumns.isEmpty {
+      try append(batch, partitionValues: [:])
+      return
+    }
+    let partitionIndices = partitionColumns.compactMap { batch.schema.index(of: $0) }
+    let dataIndices = batch.schema.fields.indices.filter { !partitionIndices.contains($0) }
+    // Group rows by partition; runs of equal values (sorted input) cost one comparison per row.
+    var groups: [[ScalarValue]: [Int32]] = [:]
+    var order: [[ScalarValue]] = []
+    var current: [ScalarValue] = []
+    var currentRows: [Int32] = []
+    func flush() {
+      guard !currentRows.isEmpty else { return }
+      if groups[current] == nil { order.append(current) }
+      groups[current, default: []].append(contentsOf: currentRows)
+      currentRows.removeAll(keepingCapacity: true)
+    }
+    var values = [ScalarValue](repeating: .null, count: partitionIndices.count)
+    for row in 0..<batch.rowCount {
+      var same = !currentRows.isEmpty
+      for (slot, index) in partitionIndices.enumerated() {
+        values[slot] = ScalarValue(from: batch.columns[index], row: row)
+        if same, values[slot] != current[slot] { same = false }
+      }
+      if !same {
+        flush()
+        current = values
+      }
+      currentRows.append(Int32(row))
+    }
+    flush()
+    for key in order {
+      guard let rows = groups[key] else { continue }
+      var partitionValues: [String: String] = [:]
+      for (slot, name) in partitionColumns.enumerated() where slot < key.count {
+        if let text = PartitionPath.valueText(key[slot]) { partitionValues[name] = text }
+      }
+      let columns =
+        rows.count == batch.rowCount
+        ? dataIndices.map { batch.columns[$0] } : dataIndices.map { batch.columns[$0].gathered(rows) }
+      let data: RecordBatch
+      do {
+        data = try RecordBatch(schema: dataSchema, columns: columns, rowCount: rows.count)
+      } catch {
+        throw DeltaError(.invalidArgument, "\(error)")
+      }
+      try append(data, partitionValues: partitionValues)
+    }
+  }
+
+  private func append(_ data: RecordBatch, partitionValues: [String: String]) throws(DeltaError) {
+    let directory = PartitionPath.directory(columns: partitionColumns, values: partitionValues)
+    useCounter += 1
+    let file = try openFile(directory: directory, partitionValues: partitionValues)
+    file.lastUse = useCounter
+    file.stats.add(data)
+    do {
+      try file.writer?.write(data)
+    } catch {
+      throw DeltaError(.io, "cannot write a data file: \(error)", path: file.fullPath, cause: error)
+    }
+    if (file.writer?.bytesWritten ?? 0) >= targetFileSize {
+      try finish(directory)
+    }
+  }
+
+  private func openFile(directory: String, partitionValues: [String: String]) throws(DeltaError) -> OpenFile {
+    if let file = open[directory] { return file }
+    if open.count >= maxOpenFiles, let oldest = open.min(by: { $0.value.lastUse < $1.value.lastUse })?.key {
+      try finish(oldest)
+    }
+    let suffix: String
+    switch parquetOptions.compression {
+    case .snappy: suffix = ".snappy.parquet"
+    case .zstd: suffix = ".zstd.parquet"
+    case .gzip: suffix = ".gz.parquet"
+    case .lz4Raw: suffix = ".lz4raw.parquet"
+    default: suffix = ".parquet"
+    }
+    let number = String(fileCounter)
+    fileCounter += 1
+    let name = "part-" + String(repeating: "0", count: max(0, 5 - number.count)) + number + "-" + writeID + ".c000" + suffix
+    let relative = directory + name
+    let full = tableRoot + "/" + relative
+    try storage.createDirectory(directory.isEmpty ? tableRoot : tableRoot + "/" + directory)
+    let sink = try storage.createFile(full)
+    created.append(full)
+    let writer: ParquetFileWriter
+    do {
+      writer = try ParquetFileWriter(file: sink, schema: dataSchema, options: parquetOptions)
+    } catch {
+      throw DeltaError(.io, "cannot start a data file: \(error)", path: full, cause: error)
+    }
+    let indexed = indexedColumns
+    let file = OpenFile(
+      relativePath: relative, fullPath: full, partitionValues: partitionValues, writer: writer,
+      stats: StatisticsCollector(schema: dataSchema, indexed: { indexed.contains($0) }))
+    open[directory] = file
+    return file
+  }
+
+  private func finish(_ directory: String) throws(DeltaError) {
+    guard let file = open.removeValue(forKey: directory), let writer = file.writer.take() else { return }
+    do {
+      try writer.close(keyValueMetadata: [:])
+    } catch {
+      throw DeltaError(.io, "cannot finish a data file: \(error)", path: file.fullPath, cause: error)
+    }
+    let info = try storage.statFile(file.fullPath)
+    finished.append(
+      AddFile(
+        path: PartitionPath.uriEncoded(file.relativePath), partitionValues: file.partitionValues, size: info.size,
+        modificationTime: info.modificationTime, dataChange: true, stats: file.stats.json()))
+  }
+
+  /// Finishes every open file and returns the `add` actions of all files written.
+  func close() throws(DeltaError) -> [AddFile] {
+    for directory in open.keys.sorted() { try finish(directory) }
+    return finished
+  }
+
+  /// Abandons open files and deletes finished ones (best effort).
+  func abort() {
+    for file in open.values {
+      // Dropping a writer without closing it aborts its file.
+      _ = file.writer.take()
+    }
+    open.removeAll()
+    for path in created { try? storage.deleteFile(path) }
+  }
+}

@@ -1,0 +1,266 @@
+import Columnar
+import Expr
+
+/// Accumulates a data file's `stats` (PROTOCOL.md "Per-file Statistics") over the batches written
+/// to it: `numRecords`, and `minValues`, `maxValues`, `nullCount` for the indexed leaf columns.
+///
+/// Min/max are kept for numbers, dates, timestamps, decimals and strings; booleans, binaries,
+/// lists and maps only get a null count, as in Spark. Strings are cut to
+/// ``stringPrefixLength`` characters; a cut max gets U+10FFFF appended so it stays an upper bound.
+/// Timestamps are written in milliseconds, rounded down (readers widen a max by one millisecond).
+struct StatisticsCollector {
+  static let stringPrefixLength = 32
+
+  private var numRecords: Int64 = 0
+  private var root: Node
+
+  /// `schema` is the data file schema; `indexed` decides which leaf paths get statistics.
+  init(schema: Schema, indexed: (ColumnPath) -> Bool) {
+    root = Node(name: "", type: .structure(schema.fields), path: [], indexed: indexed)
+  }
+
+  /// Which leaves of `schema` are indexed under `configuration`: the columns named by
+  /// `delta.dataSkippingStatsColumns` (comma-separated, dotted for nested fields), else the first
+  /// `delta.dataSkippingNumIndexedCols` leaves (default 32, -1 for all).
+  static func indexedColumns(schema: Schema, configuration: [String: String]) -> Set<ColumnPath> {
+    var leaves: [ColumnPath] = []
+    func visit(_ field: Field, _ prefix: ColumnPath) {
+      let path = prefix + [field.name]
+      if case .structure(let children) = field.type {
+        for child in children { visit(child, path) }
+      } else {
+        leaves.append(path)
+      }
+    }
+    for field in schema.fields { visit(field, []) }
+    if let listed = configuration["delta.dataSkippingStatsColumns"] {
+      let wanted = listed.split(separator: ",").map {
+        $0.trimmingCharacters(in: " ").lowercased().split(separator: ".").map(String.init)
+      }
+      return Set(
+        leaves.filter { leaf in
+          let lower = leaf.map { $0.lowercased() }
+          return wanted.contains { lower.starts(with: $0) }
+        })
+    }
+    let count = configuration["delta.dataSkippingNumIndexedCols"].flatMap { Int($0) } ?? 32
+    return Set(count < 0 ? leaves : Array(leaves.prefix(count)))
+  }
+
+  mutating func add(_ batch: RecordBatch) {
+    numRecords += Int64(batch.rowCount)
+    for (index, column) in batch.columns.enumerated() where index < root.children.count {
+      root.children[index].update(column, parentNulls: nil)
+    }
+  }
+
+  /// The `stats` JSON text.
+  func json() -> String {
+    var min: [(key: String, value: JSONValue)] = []
+    var max: [(key: String, value: JSONValue)] = []
+    var nulls: [(key: String, value: JSONValue)] = []
+    for child in root.children {
+      if let value = child.minJSON() { min.append((child.name, value)) }
+      if let value = child.maxJSON() { max.append((child.name, value)) }
+      if let value = child.nullCountJSON() { nulls.append((child.name, value)) }
+    }
+    return JSONValue.object(
+      JSONObject([
+        ("numRecords", .number(String(numRecords))), ("minValues", .object(JSONObject(min))),
+        ("maxValues", .object(JSONObject(max))), ("nullCount", .object(JSONObject(nulls))),
+      ])
+    ).jsonText
+  }
+
+  /// One field of the schema and its running statistics.
+  struct Node {
+    let name: String
+    let type: DataType
+    let indexed: Bool
+    var children: [Node] = []
+    var nullCount: Int64 = 0
+    var minInt: Int64 = .max
+    var maxInt: Int64 = .min
+    var minDouble: Double = .infinity
+    var maxDouble: Double = -.infinity
+    var minDecimal: Int128 = .max
+    var maxDecimal: Int128 = .min
+    var minBytes: [UInt8]?
+    var maxBytes: [UInt8]?
+    var hasValue = false
+
+    init(name: String, type: DataType, path: ColumnPath, indexed: (ColumnPath) -> Bool) {
+      self.name = name
+      self.type = type
+      if case .structure(let fields) = type {
+        self.indexed = false
+        children = fields.map { Node(name: $0.name, type: $0.type, path: path + [$0.name], indexed: indexed) }
+      } else {
+        self.indexed = indexed(path)
+      }
+    }
+
+    /// `parentNulls`: rows where an enclosing struct is null (those rows are null here too).
+    mutating func update(_ vector: ColumnVector, parentNulls: Bitmap?) {
+      var valid = vector.validity
+      if case .none = vector.storage { valid = Bitmap(repeating: false, count: vector.count) }
+      if let parentNulls {
+        var combined = Bitmap()
+        for row in 0..<vector.count { combined.append(parentNulls[row] && (valid.map { $0[row] } ?? true)) }
+        valid = combined
+      }
+      if case .structure(let columns) = vector.storage {
+        for index in children.indices where index < columns.count {
+          children[index].update(columns[index], parentNulls: valid)
+        }
+        return
+      }
+      guard indexed else { return }
+      let count = vector.count
+      if let valid { nullCount += Int64(count - valid.setCount) }
+      func isValid(_ row: Int) -> Bool { valid.map { $0[row] } ?? true }
+      switch type {
+      case .int8, .int16, .int32, .int64, .date, .timestamp:
+        func scan<T: BinaryInteger>(_ values: [T]) {
+          var low = minInt
+          var high = maxInt
+          var any = false
+          for row in 0..<count where isValid(row) {
+            let value = Int64(values[row])
+            if value < low { low = value }
+            if value > high { high = value }
+            any = true
+          }
+          minInt = low
+          maxInt = high
+          hasValue = hasValue || any
+        }
+        switch vector.storage {
+        case .int8(let values): scan(values)
+        case .int16(let values): scan(values)
+        case .int32(let values): scan(values)
+        case .int64(let values): scan(values)
+        default: break
+        }
+      case .float32, .float64:
+        func scan<T: BinaryFloatingPoint>(_ values: [T]) {
+          for row in 0..<count where isValid(row) {
+            let value = Double(values[row])
+            if value.isNaN { continue }
+            if value < minDouble { minDouble = value }
+            if value > maxDouble { maxDouble = value }
+            hasValue = true
+          }
+        }
+        switch vector.storage {
+        case .float32(let values): scan(values)
+        case .float64(let values): scan(values)
+        default: break
+        }
+      case .decimal:
+        guard case .int128(let values) = vector.storage else { return }
+        for row in 0..<count where isValid(row) {
+          minDecimal = Swift.min(minDecimal, values[row])
+          maxDecimal = Swift.max(maxDecimal, values[row])
+          hasValue = true
+        }
+      case .string:
+        switch vector.storage {
+        case .binary(let offsets, let bytes):
+          scanStrings(count: count, isValid: isValid) { row in (Int(offsets[row]), Int(offsets[row + 1]), bytes) }
+        case .dictionary(let indices, let dictionary):
+          guard case .binary(let offsets, let bytes) = dictionary.storage else { return }
+          scanStrings(count: count, isValid: isValid) { row in
+            let index = Int(indices[row])
+            return (Int(offsets[index]), Int(offsets[index + 1]), bytes)
+          }
+        default: break
+        }
+      default:
+        break
+      }
+    }
+
+    private mutating func scanStrings(
+      count: Int, isValid: (Int) -> Bool, value: (Int) -> (start: Int, end: Int, bytes: [UInt8])
+    ) {
+      var low = minBytes
+      var high = maxBytes
+      for row in 0..<count where isValid(row) {
+        let (start, end, bytes) = value(row)
+        let slice = bytes[start..<end]
+        if low == nil || slice.lexicographicallyPrecedes(low!) { low = Array(slice) }
+        if high == nil || high!.lexicographicallyPrecedes(slice) { high = Array(slice) }
+      }
+      minBytes = low
+      maxBytes = high
+      hasValue = hasValue || low != nil
+    }
+
+    func minJSON() -> JSONValue? { bound(max: false) }
+    func maxJSON() -> JSONValue? { bound(max: true) }
+
+    private func bound(max: Bool) -> JSONValue? {
+      if case .structure = type {
+        var entries: [(key: String, value: JSONValue)] = []
+        for child in children {
+          if let value = child.bound(max: max) { entries.append((child.name, value)) }
+        }
+        return entries.isEmpty ? nil : .object(JSONObject(entries))
+      }
+      guard indexed, hasValue else { return nil }
+      switch type {
+      case .int8, .int16, .int32, .int64:
+        return .number(String(max ? maxInt : minInt))
+      case .date:
+        var out: [UInt8] = []
+        CalendarFormatting.appendDate(days: max ? maxInt : minInt, to: &out)
+        return .string(String(decoding: out, as: UTF8.self))
+      case .timestamp(let unit, let utc):
+        let micros = max ? maxInt : minInt
+        let millis = CalendarFormatting.floorDiv(micros, unit.perSecond / 1000)
+        var out: [UInt8] = []
+        CalendarFormatting.appendTimestamp(millis, unit: .millisecond, utc: utc, to: &out)
+        return .string(String(decoding: out, as: UTF8.self))
+      case .float32, .float64:
+        let value = max ? maxDouble : minDouble
+        guard value.isFinite else { return nil }
+        return .number(ValueFormatting.floatText(value))
+      case .decimal(_, let scale):
+        var out: [UInt8] = []
+        ValueFormatting.appendDecimal(max ? maxDecimal : minDecimal, scale: scale, to: &out)
+        return .number(String(decoding: out, as: UTF8.self))
+      case .string:
+        guard let bytes = max ? maxBytes : minBytes else { return nil }
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard text.unicodeScalars.count > StatisticsCollector.stringPrefixLength else { return .string(text) }
+        var prefix = String(String.UnicodeScalarView(text.unicodeScalars.prefix(StatisticsCollector.stringPrefixLength)))
+        if max { prefix.unicodeScalars.append("\u{10FFFF}") }
+        return .string(prefix)
+      default:
+        return nil
+      }
+    }
+
+    func nullCountJSON() -> JSONValue? {
+      if case .structure = type {
+        var entries: [(key: String, value: JSONValue)] = []
+        for child in children {
+          if let value = child.nullCountJSON() { entries.append((child.name, value)) }
+        }
+        return entries.isEmpty ? nil : .object(JSONObject(entries))
+      }
+      return indexed ? .number(String(nullCount)) : nil
+    }
+  }
+}
+
+extension Substring {
+  fileprivate func trimmingCharacters(in set: Character) -> String {
+    var text = self
+    while text.first == set { text.removeFirst() }
+    while text.last == set { text.removeLast() }
+    return String(text)
+  }
+}
+
