@@ -5,16 +5,21 @@
 # and once with none. Best of 3 runs, each a fresh process; wall time and peak RSS from
 # /usr/bin/time. For delta-rs the in-process time (after `import deltalake`) is shown too.
 #   Benchmarks/run-delta-open.sh [COMMITS [FILES_PER_COMMIT]]    (tables go to bench-data/)
-# AVOCET_SCRATCH=.build-x uses another SwiftPM scratch path for the release build.
+# AVOCET_SCRATCH=.build-x uses another SwiftPM scratch path for the release build;
+# AVOCET=/path/to/avocet skips the build and measures that binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 commits=${1:-10000}
 per_commit=${2:-10}
 runs=3
 python=$(scripts/setup-oracles.sh | tail -1)
-scratch=${AVOCET_SCRATCH:-.build}
-swift build -c release --scratch-path "$scratch" --product avocet >/dev/null
-avocet=$(swift build -c release --scratch-path "$scratch" --show-bin-path)/avocet
+if [ -n "${AVOCET:-}" ]; then
+  avocet=$AVOCET  # a release binary built elsewhere
+else
+  scratch=${AVOCET_SCRATCH:-.build}
+  swift build -c release --scratch-path "$scratch" --product avocet >/dev/null
+  avocet=$(swift build -c release --scratch-path "$scratch" --show-bin-path)/avocet
+fi
 mkdir -p bench-data
 expected=$((commits * per_commit))
 
@@ -65,16 +70,16 @@ for table in "${tables[@]}"; do
 done
 
 printf '%s\n' "${results[@]}" | "$python" -c '
-import sys
+import os, sys
 rows = [line.split() for line in sys.stdin]
 print("| table | engine | seconds (process) | seconds (in-process) | peak RSS MB | files listed |")
 print("|---|---|---|---|---|---|")
 for table, engine, wall, inner, kb, files in rows:
-    inner = "" if inner == "-" else f"{float(inner):.2f}"
-    print(f"| {table.split(\"/\")[-1]} | {engine} | {float(wall):.2f} | {inner} | {int(kb)/1024:.0f} | {int(files):,} |")
+    inner = "" if inner == "-" else "%.2f" % float(inner)
+    print("| %s | %s | %.2f | %s | %.0f | %s |" % (os.path.basename(table), engine, float(wall), inner, int(kb) / 1024, format(int(files), ",")))
 print()
 for i in range(0, len(rows), 2):
     a, d = rows[i], rows[i + 1]
-    print(f"{a[0].split(\"/\")[-1]}: Avocet takes {float(a[2]) / float(d[2]):.2f}x the time of delta-rs (process), "
-          f"{float(a[2]) / float(d[3]):.2f}x its in-process time; {int(a[4]) / int(d[4]):.2f}x its peak RSS")
+    print("%s: Avocet takes %.2fx the time of delta-rs (process), %.2fx its in-process time, %.2fx its peak RSS"
+          % (os.path.basename(a[0]), float(a[2]) / float(d[2]), float(a[2]) / float(d[3]), int(a[4]) / int(d[4])))
 '

@@ -12,18 +12,12 @@ data=bench-data/flows-$rows.parquet
 touch Package.swift  # SwiftPM caches the file list of path dependencies
 (cd Benchmarks && swift build -c release --product parquet-bench >/dev/null)
 bench=Benchmarks/.build/release/parquet-bench
-size=$(stat -c %s "$data")
+size=$(stat -L -c %s "$data")
+results=bench-data/parquet-results.jsonl
 {
   "$bench" read "$data"
   "$python" Benchmarks/scripts/flowlogs.py read "$data"
   "$bench" write "$data" bench-data/avocet-out.parquet
   "$python" Benchmarks/scripts/flowlogs.py write "$data" bench-data/pyarrow-out.parquet
-} | "$python" -c '
-import json, sys
-size = int(sys.argv[1])
-print("| engine | operation | rows | wall s | CPU s | rows/s (wall) | MB/s (wall) |")
-print("|---|---|---|---|---|---|---|")
-for line in sys.stdin:
-    r = json.loads(line)
-    print(f"| {r[\"engine\"]} | {r[\"op\"]} | {r[\"rows\"]:,} | {r[\"seconds\"]:.2f} | {r[\"cpu\"]:.2f} | {r[\"rows\"]/r[\"seconds\"]/1e6:.2f} M | {size/r[\"seconds\"]/1e6:.0f} |")
-' "$size"
+} > "$results"
+"$python" Benchmarks/scripts/results_table.py "$size" < "$results"

@@ -59,8 +59,14 @@ struct WriteCommand: ParsableCommand {
   @Option(name: .customLong("input"), parsing: .upToNextOption, help: "Input files.")
   var inputs: [String]
 
-  @Option(help: "Input format: parquet (jsonl and csv are not implemented yet).")
+  @Option(help: "Input format: parquet, jsonl (one JSON object per line) or csv (a header row; RFC 4180 quoting).")
   var format: String = "parquet"
+
+  @Option(help: "For jsonl/csv into a new table: columns as 'name type, …' (default: the table's schema, or inferred from the data).")
+  var schema: String?
+
+  @Option(name: .customLong("batch-rows"), help: "Rows per batch when reading jsonl/csv.")
+  var batchRows: Int = 65536
 
   @Option(help: "append, overwrite, error or ignore.")
   var mode: String = "append"
@@ -82,8 +88,8 @@ struct WriteCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      guard format == "parquet" else {
-        throw ValidationError("--format \(format) is not implemented yet; use parquet")
+      guard format == "parquet" || InputFormat(rawValue: format) != nil else {
+        throw ValidationError("--format must be parquet, jsonl or csv, not '\(format)'")
       }
       guard let saveMode = SaveMode(rawValue: mode) else {
         throw ValidationError("--mode must be append, overwrite, error or ignore")
@@ -95,6 +101,11 @@ struct WriteCommand: ParsableCommand {
       options.replaceWhere = try replaceWhere.map { try WriteArguments.predicate($0) }
       options.targetFileSize = targetFileSize
       guard let first = inputs.first else { throw ValidationError("give at least one --input") }
+      if let textFormat = InputFormat(rawValue: format) {
+        try writeRecords(textFormat, options: options)
+        return
+      }
+      if schema != nil { throw ValidationError("--schema applies to jsonl and csv input only") }
       let schema = try ParquetFileReader(path: first).schema.schema
       let writer = try TableWriter(path: table, schema: schema, options: options)
       for input in inputs {
@@ -117,6 +128,61 @@ struct WriteCommand: ParsableCommand {
       }
       out.flush()
     }
+  }
+}
+
+extension WriteCommand {
+  /// jsonl/csv: decode every input into batches of the target schema and commit them at once;
+  /// any bad record aborts the write (nothing is committed) with its file and line.
+  func writeRecords(_ format: InputFormat, options: WriteOptions) throws {
+    let target = try targetSchema(format, options: options)
+    let writer = try TableWriter(path: table, schema: target, options: options)
+    do {
+      var builder = try RecordBatchBuilder(schema: target)
+      for input in inputs {
+        var decoder = try format.decoder(path: input)
+        while let record = try decoder.next() {
+          try builder.append(record, file: input)
+          if builder.rowCount >= max(1, batchRows) { try writer.write(try builder.flush()) }
+        }
+      }
+      if builder.rowCount > 0 { try writer.write(try builder.flush()) }
+    } catch {
+      writer.abort()
+      throw error
+    }
+    let result = try writer.commit()
+    var out = StandardOutput()
+    if let version = result.version {
+      out.write("committed version \(version): \(result.rowsWritten) rows in \(result.filesAdded) files\n")
+    } else {
+      out.write("nothing written (the table exists and mode is \(mode))\n")
+    }
+    out.flush()
+  }
+
+  /// `--schema`; else the table's schema (plus inferred new columns with --merge-schema, or the
+  /// inferred schema with --overwrite-schema); else the schema inferred from the data.
+  func targetSchema(_ format: InputFormat, options: WriteOptions) throws -> Schema {
+    if let schema { return try WriteArguments.parse(schema) }
+    var tableSchema: Schema?
+    if DeltaTable.isDeltaTable(path: table), !options.overwriteSchema {
+      tableSchema = try DeltaTable.open(path: table).snapshot().schema
+    }
+    if let tableSchema, !options.mergeSchema { return tableSchema }
+    var inference = SchemaInference()
+    for input in inputs {
+      var decoder = try format.decoder(path: input)
+      while let record = try decoder.next() { inference.add(record) }
+    }
+    let inferred = inference.fields
+    guard var merged = tableSchema else {
+      guard !inferred.isEmpty else { throw ValidationError("no columns in the input; give --schema") }
+      return Schema(inferred)
+    }
+    let known = Set(merged.fields.map(\.name))
+    merged.fields.append(contentsOf: inferred.filter { !known.contains($0.name) })
+    return merged
   }
 }
 

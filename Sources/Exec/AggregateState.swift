@@ -1,4 +1,4 @@
-public import Columnar
+import Columnar
 
 /// Per-group state of one aggregate, as flat arrays indexed by group id.
 ///

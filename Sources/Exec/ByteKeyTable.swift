@@ -8,16 +8,19 @@
 /// and then probes with raw pointers: no bounds checks, no growth and no reallocation inside the
 /// loop. The single-key ``findOrInsert(_:_:hash:)`` is for merges and small one-off lookups.
 struct ByteKeyTable: Sendable {
-  private(set) var slots: [UInt64]
+  private var slots: [UInt64]
   private var mask: Int
-  private(set) var keyOffsets: [Int] = [0]
-  private(set) var keyBytes: [UInt8] = []
+  /// Key `id` is `arena[offsets[id]..<offsets[id + 1]]`. The arrays keep zeroed room past the
+  /// keys in use, so inserting a batch writes into place without appending.
+  private var offsets: [Int] = [0]
+  private var arena: [UInt8] = []
   /// The full hash of each key, by id (used to regrow and to merge without rehashing).
-  private(set) var hashes: [UInt64] = []
+  private var keyHashes: [UInt64] = []
+  /// The number of keys.
+  private(set) var count = 0
+  private var byteCount = 0
   /// Where the prefetching reads of ``hashBatch(_:totalBytes:)`` go, so they are not optimized away.
   private var prefetchSink: UInt64 = 0
-
-  var count: Int { hashes.count }
 
   init(capacity: Int = 1024) {
     slots = [UInt64](repeating: 0, count: Self.slotCount(for: capacity))
@@ -32,7 +35,19 @@ struct ByteKeyTable: Sendable {
   }
 
   /// Approximate heap bytes held.
-  var memoryBytes: Int { slots.count * 8 + keyOffsets.count * 8 + keyBytes.count + hashes.count * 8 }
+  var memoryBytes: Int { slots.count * 8 + offsets.count * 8 + arena.count + keyHashes.count * 8 }
+
+  /// The start offset of every key in ``keyBytes``, then the end of the last (`count + 1` entries).
+  var keyOffsets: ArraySlice<Int> { offsets[0...count] }
+
+  /// All keys back to back (a copy when the arena has spare room).
+  var keyBytes: [UInt8] { arena.count == byteCount ? arena : Array(arena[0..<byteCount]) }
+
+  /// The hash the key `id` was inserted with.
+  func hash(of id: Int) -> UInt64 { keyHashes[id] }
+
+  /// The bytes of key `id`.
+  func key(_ id: Int) -> ArraySlice<UInt8> { arena[offsets[id]..<offsets[id + 1]] }
 
   /// Looks up (inserting when new) every key of `keys`, writing key `j`'s id to `ids[j]`.
   ///
@@ -44,27 +59,15 @@ struct ByteKeyTable: Sendable {
     reserve(additional: n)
     var totalBytes = 0
     let batchHashes = hashBatch(keys, totalBytes: &totalBytes)
-    reserve(additional: 0, bytes: totalBytes)
-    var slots = self.slots
-    var offsets = self.keyOffsets
-    var bytes = self.keyBytes
-    var hashes = self.hashes
-    self.slots = []
-    self.keyOffsets = []
-    self.keyBytes = []
-    self.hashes = []
-    // Room for every key of the batch being new; trimmed back afterwards.
-    var used = hashes.count
-    var usedBytes = bytes.count
-    offsets.append(contentsOf: repeatElement(0, count: n))
-    bytes.append(contentsOf: repeatElement(0, count: totalBytes))
-    hashes.append(contentsOf: repeatElement(0, count: n))
+    reserve(additional: n, bytes: totalBytes)
+    var used = count
+    var usedBytes = byteCount
     let mask = self.mask
     batchHashes.withUnsafeBufferPointer { probeHashes in
       slots.withUnsafeMutableBufferPointer { s in
         offsets.withUnsafeMutableBufferPointer { o in
-          bytes.withUnsafeMutableBytes { arena in
-            hashes.withUnsafeMutableBufferPointer { h in
+          arena.withUnsafeMutableBytes { arena in
+            keyHashes.withUnsafeMutableBufferPointer { h in
               let arenaBase = UnsafeMutableRawPointer(arena.baseAddress)
               for j in 0..<n {
                 let (key, length) = keys.key(j)
@@ -105,13 +108,8 @@ struct ByteKeyTable: Sendable {
         }
       }
     }
-    offsets.removeLast(offsets.count - used - 1)
-    bytes.removeLast(bytes.count - usedBytes)
-    hashes.removeLast(hashes.count - used)
-    self.slots = slots
-    self.keyOffsets = offsets
-    self.keyBytes = bytes
-    self.hashes = hashes
+    count = used
+    byteCount = usedBytes
   }
 
   /// Looks up every key of `keys` without inserting, writing its id or -1 to `ids[j]`.
@@ -123,8 +121,8 @@ struct ByteKeyTable: Sendable {
     let mask = self.mask
     batchHashes.withUnsafeBufferPointer { probeHashes in
       slots.withUnsafeBufferPointer { s in
-        keyOffsets.withUnsafeBufferPointer { o in
-          keyBytes.withUnsafeBytes { arena in
+        offsets.withUnsafeBufferPointer { o in
+          arena.withUnsafeBytes { arena in
             for j in 0..<n {
               let (key, length) = keys.key(j)
               let hash = probeHashes[j]
@@ -156,24 +154,25 @@ struct ByteKeyTable: Sendable {
 
   /// The hashes of a batch of keys.
   ///
-  /// The same pass also reads each key's home slot. The reads do not depend on each other, so
-  /// the processor overlaps their cache misses, and the probe pass that follows finds the slots
-  /// in cache instead of waiting for each miss in turn (a software prefetch).
+  /// A second pass reads each key's home slot. The reads do not depend on each other and the
+  /// loop is a few instructions, so the processor keeps many cache misses in flight at once,
+  /// and the probe pass that follows finds the slots in cache (a software prefetch).
   private mutating func hashBatch<Keys: KeyBatch>(_ keys: Keys, totalBytes: inout Int) -> [UInt64] {
     let n = keys.count
     let mask = self.mask
     var touched: UInt64 = 0
     var bytes = 0
-    let hashes = slots.withUnsafeBufferPointer { s in
-      [UInt64](unsafeUninitializedCapacity: n) { out, initialized in
-        for j in 0..<n {
-          let (key, length) = keys.key(j)
-          bytes &+= length
-          let hash = ByteHashing.hash(key, length)
-          out[j] = hash
-          touched &+= s[Int(truncatingIfNeeded: hash) & mask]
-        }
-        initialized = n
+    let hashes = [UInt64](unsafeUninitializedCapacity: n) { out, initialized in
+      for j in 0..<n {
+        let (key, length) = keys.key(j)
+        bytes &+= length
+        out[j] = ByteHashing.hash(key, length)
+      }
+      initialized = n
+    }
+    slots.withUnsafeBufferPointer { s in
+      hashes.withUnsafeBufferPointer { h in
+        for j in 0..<n { touched &+= s[Int(truncatingIfNeeded: h[j]) & mask] }
       }
     }
     totalBytes = bytes
@@ -183,7 +182,7 @@ struct ByteKeyTable: Sendable {
 
   /// The id of the key, inserting it when new. `inserted` tells which.
   mutating func findOrInsert(_ key: UnsafeRawPointer?, _ length: Int, hash: UInt64) -> (id: Int32, inserted: Bool) {
-    if (hashes.count + 1) * 2 > slots.count { grow(to: slots.count * 2) }
+    reserve(additional: 1, bytes: length)
     let tag = hash & 0xFFFF_FFFF_0000_0000
     var position = Int(truncatingIfNeeded: hash) & mask
     while true {
@@ -191,46 +190,52 @@ struct ByteKeyTable: Sendable {
       if slot == 0 { break }
       if slot & 0xFFFF_FFFF_0000_0000 == tag {
         let id = Int(slot & 0xFFFF_FFFF) - 1
-        let start = keyOffsets[id]
-        if keyOffsets[id + 1] - start == length {
-          let same = keyBytes.withUnsafeBytes { ByteHashing.equal($0.baseAddress.map { $0 + start }, key, length) }
+        let start = offsets[id]
+        if offsets[id + 1] - start == length {
+          let same = arena.withUnsafeBytes { ByteHashing.equal($0.baseAddress.map { $0 + start }, key, length) }
           if same { return (Int32(id), false) }
         }
       }
       position = (position + 1) & mask
     }
-    let id = hashes.count
+    let id = count
     slots[position] = tag | UInt64(id + 1)
     if length > 0, let key {
-      keyBytes.append(contentsOf: UnsafeRawBufferPointer(start: key, count: length))
+      arena.withUnsafeMutableBytes { $0.baseAddress!.advanced(by: byteCount).copyMemory(from: key, byteCount: length) }
     }
-    keyOffsets.append(keyBytes.count)
-    hashes.append(hash)
+    byteCount += length
+    offsets[id + 1] = byteCount
+    keyHashes[id] = hash
+    count += 1
     return (Int32(id), true)
   }
 
-  /// The bytes of key `id`.
-  func key(_ id: Int) -> ArraySlice<UInt8> { keyBytes[keyOffsets[id]..<keyOffsets[id + 1]] }
-
   /// Makes room for `additional` more keys (and `bytes` more key bytes) without regrowing.
   mutating func reserve(additional: Int, bytes: Int = 0) {
-    let needed = Self.slotCount(for: hashes.count + additional)
+    let needed = Self.slotCount(for: count + additional)
     if needed > slots.count {
       // Grow at least 4x at a time while the table is growing fast, so a big table is rehashed
       // fewer times.
-      grow(to: Swift.max(needed, Swift.min(slots.count * 4, needed * 2)))
+      rehash(to: Swift.max(needed, Swift.min(slots.count * 4, needed * 2)))
     }
-    if keyBytes.capacity < keyBytes.count + bytes {
-      keyBytes.reserveCapacity(Swift.max(keyBytes.count + bytes, keyBytes.capacity * 2))
-    }
+    Self.extend(&offsets, to: count + additional + 1)
+    Self.extend(&keyHashes, to: count + additional)
+    Self.extend(&arena, to: byteCount + bytes)
   }
 
-  private mutating func grow(to size: Int) {
+  /// Lengthens `array` with zeros to `size` elements, doubling its capacity so growth is amortized.
+  private static func extend<T: FixedWidthInteger>(_ array: inout [T], to size: Int) {
+    guard array.count < size else { return }
+    if array.capacity < size { array.reserveCapacity(Swift.max(size, array.capacity * 2)) }
+    array.append(contentsOf: repeatElement(0, count: size - array.count))
+  }
+
+  private mutating func rehash(to size: Int) {
     var newSlots = [UInt64](repeating: 0, count: size)
     let newMask = size - 1
     newSlots.withUnsafeMutableBufferPointer { s in
-      hashes.withUnsafeBufferPointer { h in
-        for id in 0..<h.count {
+      keyHashes.withUnsafeBufferPointer { h in
+        for id in 0..<count {
           let hash = h[id]
           var position = Int(truncatingIfNeeded: hash) & newMask
           while s[position] != 0 { position = (position &+ 1) & newMask }

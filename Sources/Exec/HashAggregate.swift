@@ -1,5 +1,5 @@
 public import Columnar
-public import Expr
+import Expr
 
 /// An aggregate function of a GROUP BY.
 public enum AggregateKind: String, Sendable {
@@ -219,7 +219,7 @@ public struct HashAggregate: Sendable {
   public mutating func merge(_ other: HashAggregate) throws(ExecError) {
     if keyTypes == nil { keyTypes = other.keyTypes }
     var mapping = [Int32](repeating: 0, count: other.table.count)
-    table.reserve(additional: other.table.count, bytes: other.table.keyBytes.count)
+    table.reserve(additional: other.table.count, bytes: other.table.keyOffsets.last ?? 0)
     for g in 0..<other.table.count {
       if g == Int(other.nullGroup) {
         mapping[g] = nullKeyGroup()
@@ -227,7 +227,7 @@ public struct HashAggregate: Sendable {
       }
       let key = other.table.key(g)
       mapping[g] = key.withUnsafeBytes { raw in
-        table.findOrInsert(raw.baseAddress, raw.count, hash: other.table.hashes[g]).id
+        table.findOrInsert(raw.baseAddress, raw.count, hash: other.table.hash(of: g)).id
       }
     }
     for k in states.indices {
@@ -283,8 +283,10 @@ public struct HashAggregate: Sendable {
     if !groupBy.isEmpty {
       if groupBy.count == 1, types[0].isBinaryLike {
         // Single string key: the arena already is a string column.
-        var offsets = [Int32](repeating: 0, count: groups + 1)
-        for g in 0..<groups { offsets[g + 1] = Int32(me.table.keyOffsets[g + 1]) }
+        guard (me.table.keyOffsets.last ?? 0) <= Int(Int32.max) else {
+          throw ExecError(.unsupported, "group keys over 2 GiB in one string column (HashAggregate)")
+        }
+        let offsets = me.table.keyOffsets.map { Int32(truncatingIfNeeded: $0) }
         var validity: Bitmap? = nil
         if me.nullGroup >= 0 {
           var v = Bitmap(repeating: true, count: groups)

@@ -1,5 +1,5 @@
-public import Columnar
-public import Expr
+import Columnar
+import Expr
 
 extension Kernels {
   static func arithmetic(

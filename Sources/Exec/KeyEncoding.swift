@@ -1,5 +1,5 @@
-public import Columnar
-public import Expr
+import Columnar
+import Expr
 
 /// Serializes the values of key columns (group-by or join keys) into comparable byte strings:
 /// per column a null flag byte, then integers and temporals as 8 bytes, floats as normalized

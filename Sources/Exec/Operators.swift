@@ -1,5 +1,5 @@
 public import Columnar
-public import Expr
+import Expr
 
 /// A pull-based stream of record batches: each operator asks its input for the next batch.
 public protocol BatchStream {

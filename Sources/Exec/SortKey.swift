@@ -1,5 +1,5 @@
 public import Columnar
-public import Expr
+import Expr
 
 /// One ORDER BY key.
 public struct SortKey: Sendable {
@@ -50,6 +50,13 @@ struct SortKeyColumns {
 
   /// Negative when row `a` sorts before row `b` (ties broken by row number, so sorts are stable).
   @inline(__always) func compare(_ a: Int, _ b: Int) -> Int {
+    let order = compareValues(a, b)
+    if order != 0 { return order }
+    return a < b ? -1 : (a > b ? 1 : 0)
+  }
+
+  /// The order of rows `a` and `b` by the keys alone: 0 when they are peers.
+  @inline(__always) func compareValues(_ a: Int, _ b: Int) -> Int {
     for k in 0..<values.count {
       let key = keys[k]
       if let valid = validity[k] {
@@ -78,7 +85,7 @@ struct SortKeyColumns {
       }
       if order != 0 { return key.descending ? -order : order }
     }
-    return a < b ? -1 : (a > b ? 1 : 0)
+    return 0
   }
 }
 

@@ -7,8 +7,21 @@ struct JSONTextWriter {
 
   private init(_ base: UnsafeMutablePointer<UInt8>) { self.base = base }
 
-  /// The most bytes a string can take: every byte escaped as `\u00XX`, plus the quotes.
-  static func bound(_ text: String) -> Int { text.utf8.count * 6 + 2 }
+  /// The bytes a string takes, quotes included (escapes counted exactly, so that a line's
+  /// string is allocated at its size).
+  static func bound(_ text: String) -> Int {
+    var text = text
+    return text.withUTF8 { bytes in
+      var length = bytes.count + 2
+      for value in bytes where value < 0x20 || value == UInt8(ascii: "\"") || value == UInt8(ascii: "\\") {
+        switch value {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x0A, 0x0D, 0x09, 0x08, 0x0C: length += 1
+        default: length += 5
+        }
+      }
+      return length
+    }
+  }
 
   /// A string of at most `capacity` UTF-8 bytes, written by `body`.
   static func text(capacity: Int, _ body: (inout JSONTextWriter) -> Void) -> String {
@@ -44,18 +57,22 @@ struct JSONTextWriter {
       byte(UInt8(ascii: "0"))
       return
     }
-    var magnitude = value.magnitude
     if value < 0 { byte(UInt8(ascii: "-")) }
-    var digits: (UInt64, UInt64) = (0, 0)  // 20 digits at most, written backwards into scratch
-    withUnsafeMutableBytes(of: &digits) { scratch in
-      var index = 20
-      while magnitude > 0 {
-        index -= 1
-        scratch[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-        magnitude /= 10
-      }
-      for position in index..<20 { byte(scratch[position]) }
+    // Count the digits, then write them backwards in place.
+    var digits = 0
+    var rest = value.magnitude
+    while rest > 0 {
+      digits += 1
+      rest /= 10
     }
+    var magnitude = value.magnitude
+    var index = count + digits
+    while magnitude > 0 {
+      index -= 1
+      base[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+      magnitude /= 10
+    }
+    count += digits
   }
 
   mutating func bool(_ value: Bool) { value ? raw("true") : raw("false") }

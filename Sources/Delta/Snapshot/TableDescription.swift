@@ -93,10 +93,10 @@ extension AddFile {
   /// Written straight into the string (no ``JSONValue`` tree): listing a table's files prints one
   /// of these per file.
   public var jsonText: String {
-    var capacity = 256 + JSONTextWriter.bound(path) + JSONTextWriter.bound(partitionValues)
+    var capacity = 512 + JSONTextWriter.bound(path) + JSONTextWriter.bound(partitionValues)
     capacity += (stats.map(JSONTextWriter.bound) ?? 0) + JSONTextWriter.bound(tags)
     if let dv = deletionVector {
-      capacity += 128 + JSONTextWriter.bound(dv.storageType) + JSONTextWriter.bound(dv.pathOrInlineDv)
+      capacity += 256 + JSONTextWriter.bound(dv.storageType) + JSONTextWriter.bound(dv.pathOrInlineDv)
     }
     return JSONTextWriter.text(capacity: capacity) { out in
       out.raw("{")

@@ -16,6 +16,7 @@ enum Checkpointer {
     guard interval > 0, version > 0, version % interval == 0 else { return }
     let snapshot = try DeltaTable.open(path: tablePath, storage: storage).snapshot(version: version)
     try writeCheckpoint(snapshot, storage: storage)
+    try LogCleanup.cleanUpExpiredLogs(tablePath: tablePath, storage: storage, configuration: snapshot.properties)
   }
 
   /// The checkpoint file's schema.
