@@ -16,6 +16,7 @@ size=$(stat -L -c %s "$data")
 results=bench-data/parquet-results.jsonl
 {
   "$bench" read "$data"
+  "$bench" read-parallel "$data"
   "$python" Benchmarks/scripts/flowlogs.py read "$data"
   "$bench" write "$data" bench-data/avocet-out.parquet
   "$python" Benchmarks/scripts/flowlogs.py write "$data" bench-data/pyarrow-out.parquet

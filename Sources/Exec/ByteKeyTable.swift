@@ -22,9 +22,12 @@ struct ByteKeyTable: Sendable {
   /// Where the prefetching reads of ``hashBatch(_:totalBytes:)`` go, so they are not optimized away.
   private var prefetchSink: UInt64 = 0
 
+  /// A table sized for `capacity` keys before it first regrows.
   init(capacity: Int = 1024) {
     slots = [UInt64](repeating: 0, count: Self.slotCount(for: capacity))
     mask = slots.count - 1
+    offsets.reserveCapacity(capacity + 1)
+    keyHashes.reserveCapacity(capacity)
   }
 
   /// The power-of-two slot count that keeps `keys` keys at most half full.

@@ -1,5 +1,5 @@
-public import Columnar
-public import Expr
+import Columnar
+import Expr
 
 /// The vectorized kernels behind ``PhysicalExpression``: one loop per physical type.
 enum Kernels {}

@@ -1,5 +1,5 @@
 public import Columnar
-public import Expr
+import Expr
 
 /// A function the engine does not build in: the registry hook. It receives its arguments
 /// evaluated as whole vectors and returns one vector of `rowCount` rows.

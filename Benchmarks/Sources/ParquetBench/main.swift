@@ -29,27 +29,30 @@ func seconds(cpu: inout Double, _ body: () throws -> Void) rethrows -> Double {
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else {
-  print("usage: parquet-bench read FILE | write INPUT OUTPUT")
+  print("usage: parquet-bench read|read-parallel FILE | write INPUT OUTPUT")
   exit(2)
 }
 
 switch arguments[1] {
-case "read":
+case "read", "read-parallel":
+  // "read" decodes on one thread, like pyarrow with use_threads=False; "read-parallel" uses every core.
   let path = arguments[2]
+  let parallel = arguments[1] == "read-parallel"
   var best = Double.infinity
   var bestCPU = Double.infinity
   var rows = 0
   for _ in 0..<3 {
     var cpu = 0.0
     let elapsed = try seconds(cpu: &cpu) {
-      let reader = try ParquetFileReader(path: path)
+      var reader = try ParquetFileReader(path: path)
+      reader.decodesInParallel = parallel
       rows = 0
       for group in 0..<reader.rowGroupCount { rows += try reader.readRowGroup(group).rowCount }
     }
     best = min(best, elapsed)
     bestCPU = min(bestCPU, cpu)
   }
-  print("{\"engine\":\"avocet\",\"op\":\"read\",\"rows\":\(rows),\"seconds\":\(best),\"cpu\":\(bestCPU)}")
+  print("{\"engine\":\"avocet\",\"op\":\"\(arguments[1])\",\"rows\":\(rows),\"seconds\":\(best),\"cpu\":\(bestCPU)}")
 case "write":
   // Same data as pyarrow's write run: the rows of the input file, held in memory first.
   guard arguments.count >= 4 else {

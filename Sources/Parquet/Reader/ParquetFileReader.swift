@@ -1,5 +1,7 @@
 public import Columnar
+import Dispatch
 public import Storage
+import Synchronization
 
 /// Reads a Parquet file: its footer on open, then whole row groups (all columns or a projection)
 /// as record batches.
@@ -7,6 +9,9 @@ public struct ParquetFileReader: Sendable {
   public let file: any ReadableFile
   public let metadata: FileMetaData
   public let schema: ParquetSchema
+  /// Whether a row group's columns are decoded on several cores (the default) or on the
+  /// calling thread only.
+  public var decodesInParallel = true
 
   private static let magic: [UInt8] = Array("PAR1".utf8)
 
@@ -85,15 +90,16 @@ public struct ParquetFileReader: Sendable {
     let rowCount = Int(group.numRows)
     guard rowCount >= 0 else { throw ParquetError(.corrupt, "row group \(index) has \(rowCount) rows", path: file.path) }
     let selected = columns ?? Array(schema.columns.indices)
-    var leafData: [Int: LeafData] = [:]
+    var wanted: [Int] = []
     for column in selected {
       guard column >= 0, column < schema.columns.count else {
         throw ParquetError(.invalidArgument, "column index \(column) out of range", path: file.path)
       }
-      for leaf in schema.columns[column].leaves {
-        leafData[leaf] = try readLeaf(leaf, rowGroup: index)
-      }
+      wanted.append(contentsOf: schema.columns[column].leaves)
     }
+    let decoded = try readLeaves(wanted, rowGroup: index)
+    var leafData: [Int: LeafData] = [:]
+    for (leaf, data) in zip(wanted, decoded) { leafData[leaf] = data }
     let placeholders = LeafData(levelCount: 0, definitionLevels: nil, repetitionLevels: nil, values: .nulls(.null, count: 0))
     let leaves = (0..<schema.leaves.count).map { leafData[$0] ?? placeholders }
     let assembler = RecordAssembler(leaves: leaves, descriptions: schema.leaves)
@@ -118,6 +124,25 @@ public struct ParquetFileReader: Sendable {
     var batches: [RecordBatch] = []
     for index in 0..<rowGroupCount { batches.append(try readRowGroup(index, columns: columns)) }
     return batches
+  }
+
+  /// Reads and decodes leaf chunks, spread over the cores when `decodesInParallel` and there is
+  /// more than one; each task owns one slot of the result.
+  private func readLeaves(_ leaves: [Int], rowGroup: Int) throws(ParquetError) -> [LeafData] {
+    guard decodesInParallel, leaves.count > 1 else {
+      var result: [LeafData] = []
+      for leaf in leaves { result.append(try readLeaf(leaf, rowGroup: rowGroup)) }
+      return result
+    }
+    let slots = LeafSlots(count: leaves.count)
+    DispatchQueue.concurrentPerform(iterations: leaves.count) { position in
+      do throws(ParquetError) {
+        slots.store(.success(try readLeaf(leaves[position], rowGroup: rowGroup)), at: position)
+      } catch {
+        slots.store(.failure(error), at: position)
+      }
+    }
+    return try slots.collect()
   }
 
   private func readLeaf(_ leaf: Int, rowGroup: Int) throws(ParquetError) -> LeafData {
@@ -171,5 +196,31 @@ public struct ParquetFileReader: Sendable {
     } catch {
       throw ParquetError(.io, "\(error)", path: file.path)
     }
+  }
+}
+
+/// Results of parallel leaf decoding, one slot per task.
+private final class LeafSlots: Sendable {
+  private let results: Mutex<[Result<LeafData, ParquetError>?]>
+
+  init(count: Int) { results = Mutex(Array(repeating: nil, count: count)) }
+
+  func store(_ result: Result<LeafData, ParquetError>, at position: Int) {
+    results.withLock { $0[position] = result }
+  }
+
+  /// The decoded leaves in order, or the first error.
+  func collect() throws(ParquetError) -> [LeafData] {
+    let all = results.withLock { $0 }
+    var leaves: [LeafData] = []
+    leaves.reserveCapacity(all.count)
+    for result in all {
+      switch result {
+      case .success(let data)?: leaves.append(data)
+      case .failure(let error)?: throw error
+      case nil: throw ParquetError(.corrupt, "a column chunk was not decoded")
+      }
+    }
+    return leaves
   }
 }
