@@ -160,7 +160,11 @@ import Testing
     let process = Process()
     process.executableURL = URL(fileURLWithPath: python)
     process.arguments = [
-      "-c", "import sys, deltalake; t = deltalake.DeltaTable(sys.argv[1]).to_pyarrow_table(); print(t.num_rows)", table,
+      // os._exit: delta-rs's runtime sometimes aborts during interpreter teardown
+      // ("terminate called without an active exception") after the answer is printed.
+      "-c",
+      "import os, sys, deltalake; t = deltalake.DeltaTable(sys.argv[1]).to_pyarrow_table(); print(t.num_rows, flush=True); os._exit(0)",
+      table,
     ]
     let pipe = Pipe()
     process.standardOutput = pipe

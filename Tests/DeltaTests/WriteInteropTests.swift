@@ -23,7 +23,8 @@ import Testing
     con.execute("SET TimeZone='UTC'")
     con.execute(f"LOAD '{ext}'")
     b = canon(con.execute(f"SELECT * FROM delta_scan('{path}')").fetch_arrow_table().to_pylist())
-    print(json.dumps({"deltalake": a, "duckdb": b}))
+    print(json.dumps({"deltalake": a, "duckdb": b}), flush=True)
+    os._exit(0)  # delta-rs's runtime can abort during interpreter teardown
     """#
 
   static func run(_ arguments: [String]) throws -> String {
