@@ -11,7 +11,9 @@ struct ColumnChunkReader {
   func read(_ chunk: [UInt8]) throws(ParquetError) -> LeafData {
     let expectedValues = Int(metadata.numValues)
     guard expectedValues >= 0 else { throw corrupt("negative value count \(expectedValues)") }
-    var state = PageState(leaf: leaf, expectedValues: expectedValues)
+    var state = PageState(
+      leaf: leaf, expectedValues: expectedValues, chunkBytes: chunk.count,
+      uncompressedBytes: Int(clamping: metadata.totalUncompressedSize))
     var position = 0
     try chunk.withRawBytes { (bytes) throws(ParquetError) in
       while state.levelCount < expectedValues {

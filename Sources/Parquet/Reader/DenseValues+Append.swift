@@ -61,6 +61,42 @@ extension DenseValues {
     try body(&offsets, &data)
   }
 
+  /// Reserves room for `count` values (and `bytes` value bytes for byte arrays).
+  mutating func reserve(values count: Int, bytes: Int) {
+    guard count > 0 else { return }
+    switch self {
+    case .boolean(var array):
+      self = .boolean([])
+      array.reserveCapacity(count)
+      self = .boolean(array)
+    case .int32(var array):
+      self = .int32([])
+      array.reserveCapacity(count)
+      self = .int32(array)
+    case .int64(var array):
+      self = .int64([])
+      array.reserveCapacity(count)
+      self = .int64(array)
+    case .int96(var array):
+      self = .int96([])
+      array.reserveCapacity(count)
+      self = .int96(array)
+    case .float(var array):
+      self = .float([])
+      array.reserveCapacity(count)
+      self = .float(array)
+    case .double(var array):
+      self = .double([])
+      array.reserveCapacity(count)
+      self = .double(array)
+    case .bytes(var offsets, var data):
+      self = .bytes(offsets: [], data: [])
+      offsets.reserveCapacity(count + 1)
+      data.reserveCapacity(bytes)
+      self = .bytes(offsets: offsets, data: data)
+    }
+  }
+
   private static func appendSlots<T: BitwiseCopyable & Numeric>(
     _ array: inout [T], _ count: Int, _ body: (UnsafeMutableBufferPointer<T>) throws(ParquetError) -> Void
   ) throws(ParquetError) {

@@ -14,11 +14,21 @@ struct PageState {
   private var dictionary: DenseValues?
   private var values: DenseValues
   private var dictionaryIndices: [Int32]?
+  /// Definition levels of leading pages whose values were all present, not stored: a flat column
+  /// without nulls needs no levels at all. Materialised when a page with nulls arrives.
+  private var elidedLevels = 0
 
-  init(leaf: ColumnDescriptor, expectedValues: Int) {
+  /// `chunkBytes` (compressed) and `uncompressedBytes` (from the chunk metadata) size the value
+  /// buffers up front, so a 10-million-value chunk is not copied at every doubling; both come
+  /// from the file, so the reservation is capped by what the chunk could really expand to.
+  init(leaf: ColumnDescriptor, expectedValues: Int, chunkBytes: Int = 0, uncompressedBytes: Int = 0) {
     self.leaf = leaf
     self.expectedValues = expectedValues
-    self.values = .empty(leaf.physicalType)
+    var values = DenseValues.empty(leaf.physicalType)
+    let valueReserve = min(expectedValues, 1 << 24)
+    let byteReserve = min(max(uncompressedBytes, 0), chunkBytes * 64 + (1 << 16), 1 << 30)
+    values.reserve(values: valueReserve, bytes: byteReserve)
+    self.values = values
     let keepsDictionary = leaf.conversion == .bytes
     self.dictionaryIndices = keepsDictionary ? [] : nil
     // The count comes from the file: reserve no more than a sane amount up front.
@@ -61,13 +71,25 @@ struct PageState {
             bytes, from: position, encoding: dataHeader.repetitionLevelEncoding, maxLevel: leaf.maxRepetitionLevel,
             count: count, into: &repetition, what: "repetition")
         }
+        var allPresent = leaf.maxDefinitionLevel == 0
         if leaf.maxDefinitionLevel > 0 {
-          position += try LevelDecoding.decodeV1(
-            bytes, from: position, encoding: dataHeader.definitionLevelEncoding, maxLevel: leaf.maxDefinitionLevel,
-            count: count, into: &definition, what: "definition")
+          if dataHeader.definitionLevelEncoding == .rle, canElideLevels {
+            let rest = UnsafeRawBufferPointer(rebasing: bytes[position...])
+            let (decoder, consumed) = try RLEHybridDecoder.levelsV1(
+              rest, bitWidth: RLEHybridDecoder.bitWidth(forMaxLevel: leaf.maxDefinitionLevel))
+            allPresent = try elideIfAllPresent(decoder, count: count)
+            if allPresent { position += consumed }
+          }
+          if !allPresent {
+            materializeElidedLevels()
+            position += try LevelDecoding.decodeV1(
+              bytes, from: position, encoding: dataHeader.definitionLevelEncoding, maxLevel: leaf.maxDefinitionLevel,
+              count: count, into: &definition, what: "definition")
+          }
         }
         try readValues(
-          encoding: dataHeader.encoding, count: count, bytes: UnsafeRawBufferPointer(rebasing: bytes[position...]))
+          encoding: dataHeader.encoding, count: count, bytes: UnsafeRawBufferPointer(rebasing: bytes[position...]),
+          allPresent: allPresent)
       }
     case .dataPageV2:
       guard let dataHeader = header.dataPageHeaderV2 else {
@@ -85,20 +107,29 @@ struct PageState {
           UnsafeRawBufferPointer(rebasing: body[0..<repetitionLength]), maxLevel: leaf.maxRepetitionLevel,
           count: count, into: &repetition, what: "repetition")
       }
+      var allPresent = leaf.maxDefinitionLevel == 0
       if leaf.maxDefinitionLevel > 0 {
-        try LevelDecoding.decodeRLE(
-          UnsafeRawBufferPointer(rebasing: body[repetitionLength..<(repetitionLength + definitionLength)]),
-          maxLevel: leaf.maxDefinitionLevel, count: count, into: &definition, what: "definition")
+        let levelBytes = UnsafeRawBufferPointer(rebasing: body[repetitionLength..<(repetitionLength + definitionLength)])
+        if canElideLevels {
+          let decoder = try RLEHybridDecoder.levelsV2(
+            levelBytes, bitWidth: RLEHybridDecoder.bitWidth(forMaxLevel: leaf.maxDefinitionLevel))
+          allPresent = try elideIfAllPresent(decoder, count: count)
+        }
+        if !allPresent {
+          materializeElidedLevels()
+          try LevelDecoding.decodeRLE(
+            levelBytes, maxLevel: leaf.maxDefinitionLevel, count: count, into: &definition, what: "definition")
+        }
       }
       let valueBytes = UnsafeRawBufferPointer(rebasing: body[(repetitionLength + definitionLength)...])
       let uncompressedValues = Int(header.uncompressedPageSize) - repetitionLength - definitionLength
       if dataHeader.isCompressed ?? true, codec != .uncompressed {
         let page = try PageCompression.decompress(valueBytes, codec: codec, uncompressedSize: uncompressedValues)
         try page.withRawBytes { (bytes) throws(ParquetError) in
-          try readValues(encoding: dataHeader.encoding, count: count, bytes: bytes)
+          try readValues(encoding: dataHeader.encoding, count: count, bytes: bytes, allPresent: allPresent)
         }
       } else {
-        try readValues(encoding: dataHeader.encoding, count: count, bytes: valueBytes)
+        try readValues(encoding: dataHeader.encoding, count: count, bytes: valueBytes, allPresent: allPresent)
       }
     default:
       break  // index pages and page types from later format versions carry no values we need
@@ -121,11 +152,11 @@ struct PageState {
   }
 
   /// Decodes the values of a data page whose levels (if any) were just appended.
-  private mutating func readValues(encoding: Encoding, count: Int, bytes: UnsafeRawBufferPointer)
+  private mutating func readValues(encoding: Encoding, count: Int, bytes: UnsafeRawBufferPointer, allPresent: Bool)
     throws(ParquetError)
   {
     var present = count
-    if leaf.maxDefinitionLevel > 0 {
+    if !allPresent {
       let maxLevel = Int32(leaf.maxDefinitionLevel)
       present = 0
       for level in definition[(definition.count - count)...] where level == maxLevel { present += 1 }
@@ -153,6 +184,25 @@ struct PageState {
     }
   }
 
+  /// Levels may be elided only for a flat path (no repetition) while none are stored yet.
+  private var canElideLevels: Bool { leaf.maxRepetitionLevel == 0 && definition.isEmpty }
+
+  /// Counts the page's levels without expanding RLE runs; when all are the maximum the page's
+  /// levels are elided and true is returned.
+  private mutating func elideIfAllPresent(_ decoder: RLEHybridDecoder, count: Int) throws(ParquetError) -> Bool {
+    var probe = decoder
+    guard try probe.count(equalTo: Int32(leaf.maxDefinitionLevel), in: count) == count else { return false }
+    elidedLevels += count
+    return true
+  }
+
+  /// Stores the elided levels, before the first page that has nulls.
+  private mutating func materializeElidedLevels() {
+    guard elidedLevels > 0 else { return }
+    definition.append(contentsOf: repeatElement(Int32(leaf.maxDefinitionLevel), count: elidedLevels))
+    elidedLevels = 0
+  }
+
   /// The chunk's levels and its values converted to the leaf's type.
   func finish() throws(ParquetError) -> LeafData {
     let dense: ColumnVector
@@ -165,7 +215,9 @@ struct PageState {
     }
     return LeafData(
       levelCount: levelCount,
-      definitionLevels: leaf.maxDefinitionLevel > 0 ? definition : nil,
+      // No stored levels with every level elided: all values present, no validity needed.
+      definitionLevels: leaf.maxDefinitionLevel > 0 && !(canElideLevels && elidedLevels == levelCount)
+        ? definition : nil,
       repetitionLevels: leaf.maxRepetitionLevel > 0 ? repetition : nil,
       values: dense)
   }

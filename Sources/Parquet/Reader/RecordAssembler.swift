@@ -100,27 +100,32 @@ struct RecordAssembler {
     }
   }
 
-  /// Validity of a node's slots, or nil when every slot is non-null.
+  /// Validity of a node's slots, or nil when every slot is non-null. Counts first, so the
+  /// common all-present case builds no bitmap; then packs 64 slots a word.
   private func validity(present: Int, leaf: LeafData, slots: Slots) -> Bitmap? {
     guard present > 0, let definition = leaf.definitionLevels else { return nil }
     let threshold = Int32(present)
-    var bitmap = Bitmap(repeating: false, count: slots.count)
-    var valid = 0
-    definition.withUnsafeBufferPointer { levels in
-      switch slots {
-      case .all(let count):
-        for slot in 0..<count where levels[slot] >= threshold {
-          bitmap[slot] = true
-          valid += 1
-        }
-      case .entries(let entries):
-        for (slot, entry) in entries.enumerated() where levels[Int(entry)] >= threshold {
-          bitmap[slot] = true
-          valid += 1
+    let count = slots.count
+    return definition.withUnsafeBufferPointer { levels -> Bitmap? in
+      func level(_ slot: Int) -> Int32 {
+        switch slots {
+        case .all: levels[slot]
+        case .entries(let entries): levels[Int(entries[slot])]
         }
       }
+      var valid = 0
+      if case .all = slots {
+        for slot in 0..<count where levels[slot] >= threshold { valid &+= 1 }
+      } else {
+        for slot in 0..<count where level(slot) >= threshold { valid &+= 1 }
+      }
+      if valid == count { return nil }
+      var words = [UInt64](repeating: 0, count: (count + 63) >> 6)
+      for slot in 0..<count where level(slot) >= threshold {
+        words[slot >> 6] |= 1 << UInt64(slot & 63)
+      }
+      return Bitmap(words: words, count: count)
     }
-    return valid == slots.count ? nil : bitmap
   }
 
   /// Offsets and validity of a list or map, and for every leaf below it the entries that start
