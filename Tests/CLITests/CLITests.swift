@@ -24,7 +24,10 @@ import Testing
     var stderr: String
   }
 
-  static func avocet(_ arguments: String...) throws -> Result {
+  static func avocet(_ arguments: String...) throws -> Result { try avocet(arguments) }
+
+  /// Runs the binary; output goes to files so no pipe can fill up and block it.
+  static func avocet(_ arguments: [String]) throws -> Result {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: binary)
     process.arguments = arguments

@@ -34,27 +34,7 @@ import Testing
     return try lines(text).map { try canonical($0) }.sorted()
   }
 
-  static func avocet(_ arguments: String...) throws -> CLITests.Result {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: CLITests.binary)
-    process.arguments = arguments
-    let directory = FileManager.default.temporaryDirectory
-    let outURL = directory.appendingPathComponent("avocet-delta-cli-\(UUID().uuidString).out")
-    let errURL = directory.appendingPathComponent("avocet-delta-cli-\(UUID().uuidString).err")
-    FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    FileManager.default.createFile(atPath: errURL.path, contents: nil)
-    defer {
-      try? FileManager.default.removeItem(at: outURL)
-      try? FileManager.default.removeItem(at: errURL)
-    }
-    process.standardOutput = try FileHandle(forWritingTo: outURL)
-    process.standardError = try FileHandle(forWritingTo: errURL)
-    try process.run()
-    process.waitUntilExit()
-    return CLITests.Result(
-      status: process.terminationStatus, stdout: try String(contentsOf: outURL, encoding: .utf8),
-      stderr: try String(contentsOf: errURL, encoding: .utf8))
-  }
+  static func avocet(_ arguments: String...) throws -> CLITests.Result { try CLITests.avocet(arguments) }
 
   /// A failure: exit status 1 and exactly one line on standard error that contains `fragment`.
   static func expectOneLineError(_ result: CLITests.Result, _ fragment: String, sourceLocation: SourceLocation = #_sourceLocation) {

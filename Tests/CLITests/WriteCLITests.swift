@@ -273,27 +273,3 @@ import Testing
     if let count = try Self.deltaRSRowCount(table) { #expect(count == expected.count) }
   }
 }
-
-extension CLITests {
-  static func avocet(_ arguments: [String]) throws -> Result {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: binary)
-    process.arguments = arguments
-    let directory = FileManager.default.temporaryDirectory
-    let outURL = directory.appendingPathComponent("avocet-write-cli-\(UUID().uuidString).out")
-    let errURL = directory.appendingPathComponent("avocet-write-cli-\(UUID().uuidString).err")
-    FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    FileManager.default.createFile(atPath: errURL.path, contents: nil)
-    defer {
-      try? FileManager.default.removeItem(at: outURL)
-      try? FileManager.default.removeItem(at: errURL)
-    }
-    process.standardOutput = try FileHandle(forWritingTo: outURL)
-    process.standardError = try FileHandle(forWritingTo: errURL)
-    try process.run()
-    process.waitUntilExit()
-    return Result(
-      status: process.terminationStatus, stdout: try String(contentsOf: outURL, encoding: .utf8),
-      stderr: try String(contentsOf: errURL, encoding: .utf8))
-  }
-}
