@@ -102,8 +102,14 @@ struct DemoCommand: ParsableCommand {
     } else {
       for row in 0..<action.count { actions[ValueRenderer.text(action, row: row), default: 0] += 1 }
     }
-    for row in 0..<direction.count where ValueRenderer.text(direction, row: row) == "in" {
-      inboundBytes &+= byteValues[row]
+    // Compare the dictionary once, then test indices per row.
+    if case .dictionary(let indices, let dictionary) = direction.storage {
+      let inbound = (0..<dictionary.count).map { ValueRenderer.text(dictionary, row: $0) == "in" }
+      for (row, index) in indices.enumerated() where inbound[Int(index)] { inboundBytes &+= byteValues[row] }
+    } else {
+      for row in 0..<direction.count where ValueRenderer.text(direction, row: row) == "in" {
+        inboundBytes &+= byteValues[row]
+      }
     }
   }
 }

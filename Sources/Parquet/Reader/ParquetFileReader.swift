@@ -160,11 +160,10 @@ public struct ParquetFileReader: Sendable {
         .corrupt, "row group \(rowGroup), column '\(name)' is \(meta.type) in its chunk but \(description.physicalType) in the schema",
         path: file.path)
     }
-    let empty = ColumnChunkReader(leaf: description, metadata: meta, fileOffset: 0)
     if meta.numValues == 0 {
       // Writers may leave the offsets of an empty chunk at 0 (pyarrow does): nothing to read.
       do {
-        return try empty.read([])
+        return try ColumnChunkReader(leaf: description, metadata: meta, fileOffset: 0).read([])
       } catch {
         throw error.at(path: file.path)
       }
