@@ -21,6 +21,7 @@ let package = Package(
     .library(name: "SQLParser", targets: ["SQLParser"]),
     .library(name: "Delta", targets: ["Delta"]),
     .library(name: "Exec", targets: ["Exec"]),
+    .library(name: "Engine", targets: ["Engine"]),
     .library(name: "AvocetCLI", targets: ["AvocetCLI"]),
   ],
   dependencies: [
@@ -34,14 +35,19 @@ let package = Package(
     .target(name: "Codecs", dependencies: ["CZlib"], swiftSettings: strict),
     .target(name: "Parquet", dependencies: ["Columnar", "Codecs", "Storage"], swiftSettings: strict),
     .target(name: "Expr", dependencies: ["Columnar"], swiftSettings: strict),
-    .target(name: "Synthetic", dependencies: ["Columnar"], swiftSettings: strict),
+    .target(name: "Digest", swiftSettings: strict),
+    .target(name: "Synthetic", dependencies: ["Columnar", "Digest"], swiftSettings: strict),
     .target(name: "SQLParser", swiftSettings: strict),
     .target(name: "Delta", dependencies: ["Columnar", "Parquet", "Storage", "Expr"], swiftSettings: strict),
-    .target(name: "Exec", dependencies: ["Columnar", "Expr"], swiftSettings: strict),
+    .target(name: "Exec", dependencies: ["Columnar", "Expr", "Digest"], swiftSettings: strict),
+    // SQL text to results: binder, planner, parallel executor over Delta and Parquet scans.
+    .target(
+      name: "Engine", dependencies: ["Columnar", "Expr", "SQLParser", "Delta", "Parquet", "Storage", "Exec"],
+      swiftSettings: strict),
     .target(
       name: "AvocetCLI",
       dependencies: [
-        "Columnar", "Parquet", "Storage", "Expr", "Delta", "Synthetic",
+        "Columnar", "Parquet", "Storage", "Expr", "Delta", "Synthetic", "Engine", "SQLParser",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict),
@@ -50,7 +56,7 @@ let package = Package(
     .testTarget(
       name: "CodecsTests", dependencies: ["Codecs"], exclude: ["Fixtures"], swiftSettings: strict),
     .testTarget(name: "ExprTests", dependencies: ["Expr", "Columnar"], swiftSettings: strict),
-    .testTarget(name: "SyntheticTests", dependencies: ["Synthetic", "Columnar"], swiftSettings: strict),
+    .testTarget(name: "SyntheticTests", dependencies: ["Synthetic", "Columnar", "Digest"], swiftSettings: strict),
     .testTarget(name: "SQLParserTests", dependencies: ["SQLParser"], swiftSettings: strict),
     .testTarget(
       name: "DeltaTests", dependencies: ["Delta", "Parquet", "Columnar", "Storage", "Expr"],
@@ -59,6 +65,9 @@ let package = Package(
       name: "ParquetTests", dependencies: ["Parquet", "Columnar", "Storage"], exclude: ["Fixtures"],
       swiftSettings: strict),
     .testTarget(name: "ExecTests", dependencies: ["Exec", "Columnar", "Expr"], swiftSettings: strict),
+    .testTarget(
+      name: "EngineTests", dependencies: ["Engine", "Delta", "Columnar", "Expr", "Exec", "SQLParser", "Synthetic"],
+      exclude: ["Corpus"], swiftSettings: strict),
     .testTarget(name: "CLITests", dependencies: ["AvocetCLI", "Parquet", "Columnar"], swiftSettings: strict),
   ]
 )

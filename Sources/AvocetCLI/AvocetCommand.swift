@@ -7,7 +7,7 @@ public struct AvocetCommand: ParsableCommand {
     abstract: "Security logs in open Delta Lake tables, queried with SQL.",
     subcommands: [
       DemoCommand.self, CatCommand.self, DescribeCommand.self, HistoryCommand.self, FilesCommand.self,
-      ParquetCommand.self, CreateCommand.self, WriteCommand.self, GenerateCommand.self,
+      SQLCommand.self, ParquetCommand.self, CreateCommand.self, WriteCommand.self, GenerateCommand.self,
     ])
 
   public init() {}

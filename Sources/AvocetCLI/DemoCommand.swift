@@ -1,115 +1,146 @@
 import ArgumentParser
 import Columnar
+import Delta
+import Engine
 import Foundation
-import Parquet
-import Storage
 import Synthetic
 
-/// `avocet demo`: the foundation at work — synthetic flow logs written to Parquet and read back.
+/// `avocet demo`: the seed blog's workflow — synthetic flow logs into a partitioned Delta table,
+/// then the five hunting queries, with their timings and what data skipping saved.
 struct DemoCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "demo",
-    abstract: "Generate synthetic flow logs, write them as Parquet, read them back and summarise them.")
+    abstract: "Write synthetic flow logs to a partitioned Delta table and hunt in them with SQL.")
 
   @Option(help: "How many flow records to generate.")
-  var rows: Int = 1_000_000
+  var rows: Int = 250_000
 
-  @Option(help: "Folder for the demo's files (created if missing).")
+  @Option(help: "Folder for the demo's table (created if missing; the table is replaced).")
   var output: String = "avocet-demo"
 
   @Option(help: "Random seed; the same seed gives the same data.")
   var seed: UInt64 = 42
 
+  @Option(help: "Days the events span (one partition per day).")
+  var days: Int = 7
+
   func validate() throws {
     guard rows > 0 else { throw ValidationError("--rows must be at least 1, not \(rows)") }
+    guard days > 0 else { throw ValidationError("--days must be at least 1, not \(days)") }
   }
+
+  /// The seed blog's queries, with `{path}` for the table.
+  static let queries: [(title: String, sql: String)] = [
+    ("a: daily volumes", """
+      SELECT year, month, day, COUNT(*) AS event_count FROM delta_scan('{path}')
+      GROUP BY year, month, day ORDER BY year DESC, month DESC, day DESC
+      """),
+    ("b: unique allowed inbound sources not hitting web ports", """
+      SELECT DISTINCT client_ip FROM delta_scan('{path}')
+      WHERE direction = 'in' AND action NOT IN ('block', 'drop') AND internal_port NOT IN (80, 443)
+      """),
+    ("c: top 20 suspicious external IPs", """
+      SELECT client_ip, COUNT(*) AS event_count FROM delta_scan('{path}')
+      WHERE direction = 'in' AND action NOT IN ('block', 'drop') AND internal_port NOT IN (80, 443)
+      GROUP BY client_ip ORDER BY event_count DESC, client_ip LIMIT 20
+      """),
+    ("d: blocked HTTPS per internal host, with a window function", """
+      SELECT event_time, client_ip, internal_ip, internal_port, client_port,
+             ROW_NUMBER() OVER (PARTITION BY internal_ip ORDER BY event_time DESC) AS row_num
+      FROM delta_scan('{path}') WHERE action = 'block' AND internal_port = 443
+      """),
+    ("e: largest outbound transfers", """
+      SELECT client_ip, SUM(total_bytes) AS total_transfer FROM delta_scan('{path}')
+      WHERE action NOT IN ('block', 'drop') AND direction = 'out'
+      GROUP BY client_ip ORDER BY total_transfer DESC LIMIT 10
+      """),
+  ]
 
   func run() throws {
     try reportingErrors {
       try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-      let path = "\(output)/flows.parquet"
-      try? FileManager.default.removeItem(atPath: path)
+      let table = (output as NSString).appendingPathComponent("flows")
       var out = StandardOutput()
-      out.write("Avocet demo: \(rows) synthetic flow records (seed \(seed)) → \(path)\n\n")
+      out.write("Avocet demo: \(rows) synthetic flow records over \(days) days (seed \(seed)) → Delta table \(table)\n\n")
       out.flush()
 
       var clock = Stopwatch()
-      var generator = NetflowGenerator(rows: rows, seed: seed, days: 7)
-      var writer = try ParquetFileWriter(
-        file: try LocalWritableFile(path: path), schema: NetflowGenerator.schema, options: ParquetWriteOptions())
+      var generator = NetflowGenerator(rows: rows, seed: seed, days: days)
+      var options = WriteOptions(mode: .overwrite)
+      options.partitionBy = ["year", "month", "day"]
+      let writer = try TableWriter(path: table, schema: NetflowGenerator.schema, options: options)
       while let batch = generator.next() { try writer.write(batch) }
-      let metadata = try writer.close()
-      let writeSeconds = clock.seconds
-      let size = try LocalFile(path: path).size
+      let written = try writer.commit()
+      let snapshot = try DeltaTable.open(path: table).snapshot()
+      let tableBytes = snapshot.files.reduce(Int64(0)) { $0 + $1.size }
       out.write(
-        "wrote    \(rows) rows, \(metadata.rowGroups.count) row groups, \(formatBytes(size)) (SNAPPY) in \(formatSeconds(writeSeconds))"
-          + "  [\(formatCount(Double(rows) / writeSeconds)) rows/s, generation included]\n")
-
-      clock.restart()
-      let reader = try ParquetFileReader(path: path)
-      var readRows = 0
-      var actionCounts: [String: Int] = [:]
-      var inboundBytes: Int64 = 0
-      for group in 0..<reader.rowGroupCount {
-        let batch = try reader.readRowGroup(group)
-        readRows += batch.rowCount
-        Self.tally(batch, actions: &actionCounts, inboundBytes: &inboundBytes)
-      }
-      let readSeconds = clock.seconds
-      out.write(
-        "read     \(readRows) rows, all \(reader.schema.schema.fields.count) columns in \(formatSeconds(readSeconds))"
-          + "  [\(formatCount(Double(readRows) / readSeconds)) rows/s, \(formatBytes(Int(Double(size) / readSeconds)))/s]\n\n")
-
-      out.write("events by action:\n")
-      for (action, count) in actionCounts.sorted(by: { $0.value > $1.value }) {
-        out.write("  \(action.padding(toLength: 6, withPad: " ", startingAt: 0)) \(count)\n")
-      }
-      out.write("inbound traffic: \(formatBytes(Int(inboundBytes)))\n\n")
-
-      out.write("column chunks of row group 0 (statistics let readers skip data):\n")
-      for (leaf, chunk) in (metadata.rowGroups.first?.columns ?? []).enumerated() {
-        guard let column = chunk.metaData else { continue }
-        let name = column.pathInSchema.joined(separator: ".").padding(toLength: 14, withPad: " ", startingAt: 0)
-        let encodings = column.encodings.map(\.description).joined(separator: ",")
-        let stats = reader.statistics(rowGroup: 0, leaf: leaf)
-        let bounds = stats.min.map { ValueRenderer.text($0, row: 0) }.map { "\($0) … " } ?? ""
-        let upper = stats.max.map { ValueRenderer.text($0, row: 0) } ?? ""
-        let shortBounds = (bounds + upper).count > 60 ? String((bounds + upper).prefix(57)) + "…" : bounds + upper
-        out.write("  \(name) \(formatBytes(Int(column.totalCompressedSize)).padding(toLength: 9, withPad: " ", startingAt: 0)) [\(encodings)] \(shortBounds)\n")
-      }
-      out.write("\nfirst rows:\n")
-      let first = try reader.readRowGroup(0)
-      var formatter = RowFormatter(format: .table)
-      formatter.write(first, rows: 0..<min(5, first.rowCount))
+        "wrote    \(written.rowsWritten) rows in \(written.filesAdded) files (\(formatBytes(Int(tableBytes))), partitioned by year/month/day) "
+          + "as version \(snapshot.version) in \(formatSeconds(clock.seconds))\n")
       out.flush()
-      formatter.finish(schema: first.schema)
-      out.write("\nTry: avocet cat \(path) --limit 5 --format table   |   avocet parquet meta \(path)\n")
+
+      let session = Session()
+      try session.register("flows", path: table)
+      for (title, template) in Self.queries {
+        let sql = template.replacingOccurrences(of: "{path}", with: table)
+        try runQuery(title: title, sql: sql, session: session, tableBytes: tableBytes, out: &out)
+      }
+      out.write("\nData skipping at work — filters on partitions and on file statistics read less:\n")
+      let start = "\(snapshot.files.compactMap { $0.partitionValues["day"] }.sorted().last ?? "1")"
+      let hunts: [(String, String)] = [
+        ("one day's blocked traffic (partition pruning)", """
+          SELECT action, count(*) AS events FROM flows WHERE year = 2024 AND month = 1 AND day = \(start) GROUP BY action ORDER BY events DESC
+          """),
+        ("the last 12 hours (file statistics on event_time)", """
+          SELECT count(*) AS events, count(DISTINCT client_ip) AS sources FROM flows
+          WHERE event_time >= (SELECT max(event_time) FROM flows) - INTERVAL 12 HOUR
+          """),
+        ("private hosts reached from a suspicious /8 (IP functions)", """
+          SELECT internal_ip, count(*) AS hits FROM flows
+          WHERE is_private_ip(internal_ip) AND cidr_contains('45.0.0.0/8', client_ip)
+          GROUP BY internal_ip ORDER BY hits DESC, internal_ip LIMIT 5
+          """),
+      ]
+      for (title, sql) in hunts {
+        try runQuery(title: title, sql: sql, session: session, tableBytes: tableBytes, out: &out)
+      }
+      out.write(
+        """
+
+        Next: avocet sql --table flows=\(table)            (interactive shell; .help for commands)
+              avocet sql --table flows=\(table) "EXPLAIN ANALYZE SELECT count(*) FROM flows WHERE day = \(start)"
+
+        """)
       out.flush()
     }
   }
 
-  /// Counts events per action and sums inbound bytes, straight off the columnar buffers.
-  static func tally(_ batch: RecordBatch, actions: inout [String: Int], inboundBytes: inout Int64) {
-    guard let action = batch.column(named: "action"), let direction = batch.column(named: "direction"),
-      let bytes = batch.column(named: "total_bytes"), case .int64(let byteValues) = bytes.storage
-    else { return }
-    if case .dictionary(let indices, let dictionary) = action.storage {
-      var counts = [Int](repeating: 0, count: dictionary.count)
-      for index in indices { counts[Int(index)] += 1 }
-      for (entry, count) in counts.enumerated() where count > 0 {
-        actions[ValueRenderer.text(dictionary, row: entry), default: 0] += count
-      }
-    } else {
-      for row in 0..<action.count { actions[ValueRenderer.text(action, row: row), default: 0] += 1 }
+  func runQuery(title: String, sql: String, session: Session, tableBytes: Int64, out: inout StandardOutput) throws {
+    out.write("\n── \(title)\n")
+    for line in sql.split(separator: "\n") { out.write("   \(line)\n") }
+    out.flush()
+    let result: QueryResult
+    do { result = try session.execute(sql) } catch { throw CLIError(error.rendered(sql: sql)) }
+    let shown = 10
+    var formatter = RowFormatter(format: .table)
+    var remaining = shown
+    for batch in result.batches where batch.rowCount > 0 && remaining > 0 {
+      let take = min(remaining, batch.rowCount)
+      formatter.write(batch, rows: 0..<take)
+      remaining -= take
     }
-    // Compare the dictionary once, then test indices per row.
-    if case .dictionary(let indices, let dictionary) = direction.storage {
-      let inbound = (0..<dictionary.count).map { ValueRenderer.text(dictionary, row: $0) == "in" }
-      for (row, index) in indices.enumerated() where inbound[Int(index)] { inboundBytes &+= byteValues[row] }
-    } else {
-      for row in 0..<direction.count where ValueRenderer.text(direction, row: row) == "in" {
-        inboundBytes &+= byteValues[row]
+    formatter.finish(schema: result.schema)
+    if result.rowCount > shown { out.write("   … \(result.rowCount) rows in all\n") }
+    let seconds = Double(result.elapsed.components.seconds) + Double(result.elapsed.components.attoseconds) / 1e18
+    var line = "   time \(formatSeconds(seconds))"
+    for scan in result.scans {
+      let skipped = scan.filesPrunedByPartition + scan.filesSkippedByStatistics
+      line += " · read \(scan.filesRead) of \(scan.files) files"
+      if skipped > 0 {
+        line += " (\(scan.filesPrunedByPartition) pruned by partition, \(scan.filesSkippedByStatistics) skipped by statistics)"
       }
+      line += ", \(scan.rowsRead) rows, \(formatBytes(Int(scan.bytesRead))) of \(formatBytes(Int(tableBytes)))"
     }
+    out.write(line + "\n")
+    out.flush()
   }
 }

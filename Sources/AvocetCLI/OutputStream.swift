@@ -8,8 +8,13 @@
 struct StandardOutput {
   private var buffer: [UInt8] = []
   private(set) var closed = false
+  /// The file descriptor written to: standard output unless a command writes to a file.
+  let descriptor: Int32
 
-  init() { buffer.reserveCapacity(1 << 16) }
+  init(descriptor: Int32 = 1) {
+    self.descriptor = descriptor
+    buffer.reserveCapacity(1 << 16)
+  }
 
   mutating func write(_ bytes: [UInt8]) {
     buffer.append(contentsOf: bytes)
@@ -29,7 +34,7 @@ struct StandardOutput {
     buffer.withUnsafeBytes { bytes in
       var done = 0
       while done < bytes.count {
-        let n = Glibc.write(1, bytes.baseAddress! + done, bytes.count - done)
+        let n = Glibc.write(descriptor, bytes.baseAddress! + done, bytes.count - done)
         if n < 0 {
           if errno == EINTR { continue }
           closed = true

@@ -9,13 +9,16 @@ enum RowFormat: String, CaseIterable, Sendable {
 /// Streams record batches to standard output as JSON lines, CSV or an aligned table.
 struct RowFormatter {
   let format: RowFormat
-  private var output = StandardOutput()
+  private var output: StandardOutput
   private var wroteHeader = false
   /// Rows held back for `table`, which needs every row to size its columns.
   private var tableRows: [[String]] = []
   private var tableHeader: [String] = []
 
-  init(format: RowFormat) { self.format = format }
+  init(format: RowFormat, descriptor: Int32 = 1) {
+    self.format = format
+    self.output = StandardOutput(descriptor: descriptor)
+  }
 
   var outputClosed: Bool { output.closed }
 

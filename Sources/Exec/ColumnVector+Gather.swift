@@ -219,7 +219,7 @@ extension RecordBatch {
   }
 
   /// Builds a batch, turning a columnar inconsistency into an `ExecError`.
-  static func make(schema: Schema, columns: [ColumnVector], rowCount: Int) throws(ExecError) -> RecordBatch {
+  public static func make(schema: Schema, columns: [ColumnVector], rowCount: Int) throws(ExecError) -> RecordBatch {
     do {
       return try RecordBatch(schema: schema, columns: columns, rowCount: rowCount)
     } catch {

@@ -12,6 +12,8 @@ enum KeyEncoding {
     var bytes: [UInt8]
     /// Rows where some key column is NULL.
     var anyNull: Bitmap?
+
+    func key(_ row: Int) -> ArraySlice<UInt8> { bytes[offsets[row]..<offsets[row + 1]] }
   }
 
   /// The encoded keys of `rows` (all `rowCount` rows when nil), one key per listed row.

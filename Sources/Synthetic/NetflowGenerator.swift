@@ -1,4 +1,5 @@
 public import Columnar
+import Digest
 
 /// Synthetic network flow logs, shaped like the seed blog's firewall data: deterministic for a
 /// seed, streamed in batches so any number of rows fits in bounded memory.

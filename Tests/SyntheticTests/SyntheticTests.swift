@@ -1,4 +1,5 @@
 import Columnar
+import Digest
 import Testing
 
 @testable import Synthetic

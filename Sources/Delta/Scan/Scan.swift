@@ -6,9 +6,11 @@ public import Expr
 public struct ScanOptions: Sendable {
   /// Top-level columns to read, by logical name, in output order; nil reads every column.
   public var columns: [String]?
-  /// A filter on logical column paths used to skip files: by partition values, then by the
-  /// files' statistics. Skipping is conservative; the rows of the files that remain are returned
-  /// unfiltered (filtering rows is the query engine's job).
+  /// A filter on logical column paths used to skip files (by partition values, then by the
+  /// files' Delta statistics) and, within the files read, Parquet row groups (by their column
+  /// statistics). Skipping is conservative; the rows of the files and row groups that remain are
+  /// returned unfiltered (filtering rows is the query engine's job). A column a file does not
+  /// hold (added to the table after the file was written) counts as all null in that file.
   public var predicate: Predicate?
   /// The zone a writer meant for `timestamp` partition values written without one.
   public var writerTimeZone: WriterTimeZone
@@ -64,24 +66,44 @@ public struct Scan: Sendable {
     return batches
   }
 
-  /// Calls `body` with each batch (one per row group of each file, deleted rows dropped) until it
-  /// returns false.
-  public func forEachBatch(_ body: (RecordBatch) throws(DeltaError) -> Bool) throws(DeltaError) {
-    let reader = DataFileReader(snapshot: snapshot, fields: schema.fields)
+  /// Calls `body` with each batch (one per row group read of each file, deleted rows dropped)
+  /// until it returns false; returns what was read. A row group's columns are decoded on
+  /// several cores.
+  @discardableResult
+  public func forEachBatch(_ body: (RecordBatch) throws(DeltaError) -> Bool) throws(DeltaError) -> FileReadMetrics {
+    let reader = DataFileReader(snapshot: snapshot, fields: schema.fields, predicate: options.predicate)
+    var metrics = FileReadMetrics()
     for file in files {
-      guard try reader.read(file, visit: body) else { return }
+      guard try reader.read(file, decodeColumnsInParallel: true, metrics: &metrics, visit: body) else { break }
     }
+    return metrics
   }
 
   /// The batches of one file of the scan.
   public func read(_ file: ScanFile) throws(DeltaError) -> [RecordBatch] {
     var batches: [RecordBatch] = []
-    let reader = DataFileReader(snapshot: snapshot, fields: schema.fields)
-    _ = try reader.read(file) { batch in
+    try read(file, decodeColumnsInParallel: true) { batch in
       batches.append(batch)
       return true
     }
     return batches
+  }
+
+  /// Reads one file of the scan, calling `visit` with each row-group batch (deleted rows
+  /// dropped) until it returns false, and returns what the read cost.
+  ///
+  /// Row groups whose Parquet statistics show that no row satisfies ``ScanOptions/predicate``
+  /// are skipped; the rows of the others are returned unfiltered. Files may be read on several
+  /// threads at once (a `Scan` is immutable); such callers pass `decodeColumnsInParallel: false`
+  /// so that each file's columns are decoded on its own thread only.
+  @discardableResult
+  public func read(
+    _ file: ScanFile, decodeColumnsInParallel: Bool, visit: (RecordBatch) throws(DeltaError) -> Bool
+  ) throws(DeltaError) -> FileReadMetrics {
+    let reader = DataFileReader(snapshot: snapshot, fields: schema.fields, predicate: options.predicate)
+    var metrics = FileReadMetrics()
+    _ = try reader.read(file, decodeColumnsInParallel: decodeColumnsInParallel, metrics: &metrics, visit: visit)
+    return metrics
   }
 }
 
@@ -154,6 +176,10 @@ struct ColumnIndex: Sendable {
   var physicalPaths: [ColumnPath: ColumnPath] = [:]
   /// Physical path → type, for typing statistics.
   var physicalTypes: [ColumnPath: DataType] = [:]
+  /// Physical paths of columns widened from `float` (type widening): files written before the
+  /// widening hold float bounds written as the shortest decimal of the float ("3.4"), which
+  /// read as a double miss the widened value (3.4000000953674316).
+  var widenedFromFloat: Set<ColumnPath> = []
 
   init(schema: Schema, mode: ColumnMappingMode) {
     func walk(_ fields: [Field], logical: ColumnPath, physical: ColumnPath) {
@@ -162,10 +188,19 @@ struct ColumnIndex: Sendable {
         let p = physical + [field.physicalName(mode)]
         physicalPaths[l] = p
         physicalTypes[p] = field.type
+        if let changes = field.metadata["delta.typeChanges"], Self.widensFromFloat(changes) {
+          widenedFromFloat.insert(p)
+        }
         if case .structure(let children) = field.type { walk(children, logical: l, physical: p) }
       }
     }
     walk(schema.fields, logical: [], physical: [])
+  }
+
+  /// Whether a `delta.typeChanges` list (JSON) has a change from `float`.
+  private static func widensFromFloat(_ json: String) -> Bool {
+    guard let changes = (try? JSONParser.parse(json))?.arrayValue else { return false }
+    return changes.contains { $0.objectValue?.present("fromType")?.stringValue == "float" }
   }
 }
 
@@ -194,13 +229,13 @@ struct FileStatisticsSource: StatisticsSource {
 
   func minValue(_ column: ColumnPath) -> ScalarValue? {
     if let value = partition(column) { return value.isNull ? nil : value }
-    guard let physical = index.physicalPaths[column] else { return nil }
+    guard let physical = index.physicalPaths[column], !index.widenedFromFloat.contains(physical) else { return nil }
     return stats?.minValues[physical]
   }
 
   func maxValue(_ column: ColumnPath) -> ScalarValue? {
     if let value = partition(column) { return value.isNull ? nil : value }
-    guard let physical = index.physicalPaths[column] else { return nil }
+    guard let physical = index.physicalPaths[column], !index.widenedFromFloat.contains(physical) else { return nil }
     return stats?.maxValues[physical]
   }
 
