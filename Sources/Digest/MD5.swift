@@ -60,20 +60,20 @@ public enum MD5 {
   /// Appends the lowercase hex digest of `message` (32 characters) to `out`.
   public static func appendHexDigest(of message: UnsafeRawBufferPointer, to out: inout [UInt8]) {
     let d = digest(message)
-    appendHex(d.0, to: &out)
-    appendHex(d.1, to: &out)
-    appendHex(d.2, to: &out)
-    appendHex(d.3, to: &out)
-  }
-
-  /// The four bytes of `word`, least significant first, as hex.
-  @inline(__always) private static func appendHex(_ word: UInt32, to out: inout [UInt8]) {
-    var shift: UInt32 = 0
-    while shift < 32 {
-      let byte = UInt8(truncatingIfNeeded: word >> shift)
-      out.append(hexDigit(byte >> 4))
-      out.append(hexDigit(byte & 15))
-      shift += 8
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { text in
+      // Each word's bytes, least significant first.
+      func put(_ word: UInt32, at index: Int) {
+        for byte in 0..<4 {
+          let value = UInt8(truncatingIfNeeded: word >> UInt32(8 * byte))
+          text[8 * index + 2 * byte] = hexDigit(value >> 4)
+          text[8 * index + 2 * byte + 1] = hexDigit(value & 15)
+        }
+      }
+      put(d.0, at: 0)
+      put(d.1, at: 1)
+      put(d.2, at: 2)
+      put(d.3, at: 3)
+      out.append(contentsOf: UnsafeBufferPointer(text))
     }
   }
 

@@ -24,7 +24,11 @@ extension Binder {
     var arguments: [Bound] = []
     var constants: [ScalarValue?] = []
     for argument in call.arguments {
-      let bound = try bindExpression(argument.value, context)
+      var bound = try bindExpression(argument.value, context)
+      if name == "date_trunc" || name == "datetrunc", bound.type == .date {
+        // DuckDB truncates dates to timestamps.
+        bound = Bound(expression: .cast(bound.expression, to: .timestamp(.microsecond, utc: false), safe: false), type: .timestamp(.microsecond, utc: false))
+      }
       arguments.append(bound)
       if case .literal(let value) = bound.expression { constants.append(value) } else { constants.append(nil) }
     }

@@ -15,6 +15,8 @@ struct ExpressionContext {
   var groupedColumns: [Int: Int]? = nil
   /// Subtrees already computed below (group keys, aggregates, window functions) → their column.
   var substitutions: [Expression: Int] = [:]
+  /// Select-list aliases that HAVING and QUALIFY may name, as DuckDB allows.
+  var aliases: [String: Expression] = [:]
 }
 
 /// A bound expression and its type.
@@ -92,6 +94,10 @@ extension Binder {
     case .inSubquery(let operand, let query, let negated):
       let value = try bindExpression(operand, context)
       let result = try runScalarQuery(query, at: at, clause: "IN")
+      if result.rowCount == 0 {
+        // x IN (empty) is false even for a NULL x; NOT IN is true.
+        return Bound(expression: .literal(.boolean(negated)), type: .boolean)
+      }
       var constants: [ScalarValue] = []
       constants.reserveCapacity(result.rowCount)
       for row in 0..<result.rowCount { constants.append(ScalarValue(from: result.columns[0], row: row)) }
@@ -231,6 +237,11 @@ extension Binder {
       }
       return Bound(expression: .column(index), type: context.schema.fields[index].type)
     }
+    if name.parts.count == 1, let aliased = context.aliases[name.name.value.lowercased()] {
+      var inner = context
+      inner.aliases = [:]
+      return try bindExpression(aliased, inner)
+    }
     if name.parts.count == 1 {
       switch name.name.value.lowercased() {
       case "current_timestamp", "now": return Bound(expression: .literal(.timestamp(now, utc: true)), type: .timestamp(.microsecond, utc: true))
@@ -273,6 +284,7 @@ extension Binder {
     if let comparison {
       right = try coerce(right, toMatch: left, at: b.location)
       left = try coerce(left, toMatch: right, at: a.location)
+      (left, right) = Binder.alignTimeZones(left, right)
       return try make(.compare(comparison, left.expression, right.expression), context, at: location)
     }
     switch op {
@@ -308,10 +320,28 @@ extension Binder {
       }
       right = try coerce(right, toMatch: left, at: b.location)
       left = try coerce(left, toMatch: right, at: a.location)
+      if arithmetic == .subtract, left.type == .date, right.type == .date {
+        // date - date is a number of days.
+        let days = PhysicalExpression.arithmetic(
+          .subtract, .cast(left.expression, to: .int64, safe: false), .cast(right.expression, to: .int64, safe: false))
+        return try make(days, context, at: location)
+      }
       return try make(.arithmetic(arithmetic, left.expression, right.expression), context, at: location)
     default:
       throw EngineError(.unsupported, "operator \(op.rawValue) is not supported", at: location)
     }
+  }
+
+  /// A timestamp without time zone compared with one with a zone is read as UTC (the session
+  /// zone), as DuckDB does with `TimeZone = 'UTC'`.
+  static func alignTimeZones(_ a: Bound, _ b: Bound) -> (Bound, Bound) {
+    guard case .timestamp(_, let ua) = a.type, case .timestamp(_, let ub) = b.type, ua != ub else { return (a, b) }
+    let instant = DataType.timestamp(.microsecond, utc: true)
+    func widen(_ x: Bound) -> Bound {
+      let cast = PhysicalExpression.cast(x.expression, to: instant, safe: false)
+      return Bound(expression: (try? Binder.fold(cast)) ?? cast, type: instant)
+    }
+    return ua ? (a, widen(b)) : (widen(a), b)
   }
 
   /// A string constant compared with (or combined with) a typed value is read as that type, as

@@ -32,6 +32,8 @@ extension Binder {
     for entry in entries { if let e = entry.expression { collector.collect(e) } }
     if let having = select.having { collector.collect(having) }
     if let qualify = select.qualify { collector.collect(qualify) }
+    // HAVING and QUALIFY may name select aliases whose expressions hold aggregates or windows:
+    // those are collected from the select list already.
     for item in orderBy { collector.collect(item.expression) }
 
     var context = ExpressionContext(scope: fromScope, schema: node.schema, clause: "SELECT")
@@ -39,9 +41,12 @@ extension Binder {
     if grouped {
       (node, context) = try bindGrouping(select, entries, collector.aggregates, node, fromScope)
     }
+    var aliases: [String: Expression] = [:]
+    for entry in entries { if let e = entry.expression, aliases[entry.name.lowercased()] == nil { aliases[entry.name.lowercased()] = e } }
     if let having = select.having {
       var havingContext = context
       havingContext.clause = "HAVING"
+      havingContext.aliases = aliases
       let bound = try bindExpression(having, havingContext)
       try requireBoolean(bound, having, clause: "HAVING")
       node = PlanNode(.filter(bound.expression), [node], schema: node.schema)
@@ -52,6 +57,7 @@ extension Binder {
     if let qualify = select.qualify {
       var qualifyContext = context
       qualifyContext.clause = "QUALIFY"
+      qualifyContext.aliases = aliases
       let bound = try bindExpression(qualify, qualifyContext)
       try requireBoolean(bound, qualify, clause: "QUALIFY")
       node = PlanNode(.filter(bound.expression), [node], schema: node.schema)
@@ -67,7 +73,14 @@ extension Binder {
     }
     let visible = expressions.count
     var keys: [SortKey] = []
+    let outputScope = Scope(fields.map { Scope.Column(qualifier: nil, name: $0.name, type: $0.type) })
     for item in orderBy {
+      if select.isDistinct {
+        // After DISTINCT only the select list exists: sort on expressions of its columns.
+        let key = try orderOnOutput(item, entries, outputScope, Schema(fields))
+        keys.append(sortKey(key, item))
+        continue
+      }
       let index = try orderColumn(item, entries, &expressions, &fields, context)
       keys.append(sortKey(.column(index), item))
     }
@@ -135,6 +148,26 @@ extension Binder {
       return Bound(expression: .column(output), type: context.schema.fields[output].type)
     }
     return Bound(expression: .column(index), type: context.schema.fields[index].type)
+  }
+
+  /// An ORDER BY item of a SELECT DISTINCT: a position, an output name, or an expression of the
+  /// output columns.
+  mutating func orderOnOutput(_ item: OrderByItem, _ entries: [SelectEntry], _ scope: Scope, _ schema: Schema) throws(EngineError) -> PhysicalExpression {
+    let expression = item.expression
+    if case .literal(.integer(let ordinal)) = expression.kind {
+      guard ordinal >= 1, ordinal <= entries.count else {
+        throw EngineError(.binding, "ORDER BY position \(ordinal) is not in the select list (1...\(entries.count))", at: expression.location)
+      }
+      return .column(Int(ordinal - 1))
+    }
+    if let index = entries.firstIndex(where: { $0.expression == expression }) { return .column(index) }
+    do {
+      return try bindExpression(expression, ExpressionContext(scope: scope, schema: schema, clause: "ORDER BY")).expression
+    } catch {
+      throw EngineError(
+        .binding, "for SELECT DISTINCT, ORDER BY expressions must be computed from the select list (\(error.message))",
+        at: expression.location)
+    }
   }
 
   /// The projected column an ORDER BY item sorts on, appending a hidden one when needed.

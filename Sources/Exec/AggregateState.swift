@@ -31,6 +31,15 @@ struct AggregateState: Sendable {
     if usesStrings { Self.extend(&strings, to: groups, with: []) }
   }
 
+  /// Grows every accumulator, used or not, so that results can be read for groups no row reached.
+  mutating func growAll(to groups: Int) {
+    Self.extend(&counts, to: groups, with: 0)
+    Self.extend(&wides, to: groups, with: 0)
+    Self.extend(&doubles, to: groups, with: 0)
+    Self.extend(&ints, to: groups, with: 0)
+    Self.extend(&strings, to: groups, with: [])
+  }
+
   private static func extend<T>(_ array: inout [T], to count: Int, with value: T) {
     guard array.count < count else { return }
     if array.capacity < count { array.reserveCapacity(Swift.max(count, array.capacity * 2)) }

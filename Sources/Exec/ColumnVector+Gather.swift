@@ -172,7 +172,7 @@ extension ColumnVector {
           throw ExecError(.unsupported, "a string column over 2 GiB cannot be concatenated")
         }
         bytes.append(contentsOf: b[start..<end])
-        for i in 1...part.count { offsets.append(o[i] + shift) }
+        for i in stride(from: 1, through: part.count, by: 1) { offsets.append(o[i] + shift) }
       }
       storage = .binary(offsets: offsets, bytes: bytes)
     case .dictionary, .structure, .list, .map:

@@ -278,6 +278,7 @@ public struct HashAggregate: Sendable {
       for k in me.states.indices { me.states[k].grow(to: 1) }
     }
     let groups = me.table.count
+    for k in me.states.indices { me.states[k].growAll(to: groups) }
     var columns: [ColumnVector] = []
     let types = keyTypes ?? groupBy.map { _ in DataType.null }
     if !groupBy.isEmpty {

@@ -115,7 +115,8 @@ extension Kernels {
           var ints = [Int64](repeating: 0, count: n)
           var valid = validity ?? Bitmap(repeating: true, count: n)
           for i in 0..<n where valid[i] {
-            let r = ds[i].rounded(.toNearestOrAwayFromZero)
+            // Half to even, as DuckDB casts doubles to integers (2.5 → 2, -2.5 → -2).
+            let r = ds[i].rounded(.toNearestOrEven)
             if r.isFinite && r >= -9.223372036854775808e18 && r < 9.223372036854775808e18 {
               ints[i] = Int64(r)
             } else if safe {
@@ -127,6 +128,14 @@ extension Kernels {
           return try narrowIntegers(ints, validity: valid.allSet ? nil : valid, to: type, safe: safe, context: context)
         }
       }
+    }
+    if v.type == .date, case .int32(let days) = v.storage, isInteger(type) {
+      let ints = ColumnVector(type: .int64, count: n, validity: validity, storage: .int64(days.map { Int64($0) }))
+      return try cast(ints, to: type, safe: safe, context: context)
+    }
+    if v.type == .boolean, case .boolean(let bits) = v.storage, isNumeric(type) {
+      let ints = ColumnVector(type: .int64, count: n, validity: validity, storage: .int64((0..<n).map { bits[$0] ? 1 : 0 }))
+      return try cast(ints, to: type, safe: safe, context: context)
     }
     if v.type == .date, case .timestamp(let unit, let utc) = type, case .int32(let days) = v.storage {
       let perDay = 86_400 * unit.perSecond
@@ -229,6 +238,8 @@ extension Kernels {
       if !v.isNull(i) {
         if case .boolean(let b) = v.storage {
           bytes.append(contentsOf: (b[i] ? "true" : "false").utf8)
+        } else if case .timestamp(let unit, let utc) = v.type, case .int64(let t) = v.storage {
+          appendSQLTimestamp(t[i], unit: unit, utc: utc, to: &bytes)
         } else {
           ValueRenderer.appendValue(v, row: i, json: false, to: &bytes)
         }
@@ -243,5 +254,40 @@ extension DataType {
   var isDecimal: Bool {
     if case .decimal = self { return true }
     return false
+  }
+}
+
+extension Kernels {
+  /// `2024-01-05 06:07:08[.5][+00]`: DuckDB's text for timestamps (UTC for instants).
+  static func appendSQLTimestamp(_ value: Int64, unit: TimeUnit, utc: Bool, to bytes: inout [UInt8]) {
+    let perDay = 86_400 * unit.perSecond
+    let day = CalendarFormatting.floorDiv(value, perDay)
+    let within = value - day * perDay
+    let seconds = within / unit.perSecond
+    let fraction = within % unit.perSecond
+    let civil = CalendarFormatting.civil(fromDays: day)
+    func two(_ x: Int64) { bytes.append(UInt8(48 + x / 10)); bytes.append(UInt8(48 + x % 10)) }
+    var year = String(civil.year)
+    while year.count < 4 { year = "0" + year }
+    bytes.append(contentsOf: year.utf8)
+    bytes.append(UInt8(ascii: "-"))
+    two(Int64(civil.month))
+    bytes.append(UInt8(ascii: "-"))
+    two(Int64(civil.day))
+    bytes.append(UInt8(ascii: " "))
+    two(seconds / 3600)
+    bytes.append(UInt8(ascii: ":"))
+    two(seconds / 60 % 60)
+    bytes.append(UInt8(ascii: ":"))
+    two(seconds % 60)
+    if fraction > 0 {
+      var digits = String(fraction)
+      let width = unit == .millisecond ? 3 : (unit == .microsecond ? 6 : 9)
+      while digits.count < width { digits = "0" + digits }
+      while digits.hasSuffix("0") { digits.removeLast() }
+      bytes.append(UInt8(ascii: "."))
+      bytes.append(contentsOf: digits.utf8)
+    }
+    if utc { bytes.append(contentsOf: "+00".utf8) }
   }
 }

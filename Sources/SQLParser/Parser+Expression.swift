@@ -113,7 +113,8 @@ extension Parser {
     return left
   }
 
-  /// `x IS [NOT] NULL`, `x IS [NOT] DISTINCT FROM y`.
+  /// `x IS [NOT] NULL`, `x IS [NOT] DISTINCT FROM y`, `x IS [NOT] TRUE|FALSE` (read as
+  /// `x IS [NOT] DISTINCT FROM TRUE|FALSE`, which has the same meaning).
   @inline(never)
   private mutating func parseIs(_ left: Expression) throws(SQLError) -> Expression {
     let isToken = advance()
@@ -129,7 +130,13 @@ extension Parser {
       try link()
       return Expression(.binary(negated ? .isNotDistinctFrom : .isDistinctFrom, left, right), at: isToken.location)
     }
-    throw unexpected("NULL or DISTINCT FROM after \(words)")
+    if current.isKeyword(.true) || current.isKeyword(.false) {
+      let token = advance()
+      let value = Expression(.literal(.boolean(token.isKeyword(.true))), at: token.location)
+      try link()
+      return Expression(.binary(negated ? .isDistinctFrom : .isNotDistinctFrom, left, value), at: isToken.location)
+    }
+    throw unexpected("NULL, TRUE, FALSE or DISTINCT FROM after \(words)")
   }
 
   /// `[NOT] BETWEEN`, `[NOT] IN`, `[NOT] LIKE`, `[NOT] ILIKE`.

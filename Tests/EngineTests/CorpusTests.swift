@@ -3,13 +3,16 @@ import Foundation
 import Testing
 
 /// Runs every record of the SQL corpus (`Corpus/*.sqltest`) against the corpus tables.
-@Suite struct CorpusTests {
+@Suite(.serialized) struct CorpusTests {
   @Test(arguments: Corpus.files)
   func corpusFile(_ file: String) throws {
     let session = try CorpusTables.session()
     let records = try Corpus.records(in: file)
     #expect(!records.isEmpty, "\(file) has no records")
     for record in records {
+      if ProcessInfo.processInfo.environment["AVOCET_CORPUS_TRACE"] != nil {
+        FileHandle.standardError.write(Data("\(record)\n".utf8))
+      }
       switch record.expectation {
       case .rows(let expected, let ordered):
         let result: QueryResult

@@ -22,6 +22,10 @@ struct SQLShell {
     say("Avocet SQL shell. End statements with ';'. Type .help for commands, .quit to leave.\n")
     var pending = ""
     while let line = editor.readLine(prompt: pending.isEmpty ? "avocet> " : "   ...> ") {
+      if editor.wasInterrupted {
+        pending = ""
+        continue
+      }
       if line.isEmpty && pending.isEmpty { continue }
       if pending.isEmpty, line.trimmingCharacters(in: .whitespaces).hasPrefix(".") {
         editor.addHistory(line)

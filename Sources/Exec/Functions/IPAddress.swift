@@ -23,39 +23,42 @@ struct IPAddress: Equatable, Sendable {
   /// Parses `text[start..<end]`.
   static func parse(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> IPAddress? {
     guard end - start >= 2, end - start <= maximumLength else { return nil }
-    var i = start
-    while i < end {
-      if text[i] == UInt8(ascii: ":") {
-        return parseV6(text, start, end).map { IPAddress(value: $0, isV4: false) }
-      }
-      if text[i] == UInt8(ascii: ".") { break }
-      i += 1
-    }
-    return parseV4(text, start, end).map { IPAddress(value: UInt128($0), isV4: true) }
+    // IPv4 first: it fails fast on IPv6 text (too long, or a ':' among the first bytes).
+    if let v4 = parseV4(text, start, end) { return IPAddress(value: UInt128(v4), isV4: true) }
+    return parseV6(text, start, end).map { IPAddress(value: $0, isV4: false) }
   }
 
   /// A strict dotted quad in `text[start..<end]`.
   static func parseV4(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> UInt32? {
+    // "0.0.0.0" to "255.255.255.255".
+    guard end - start >= 7, end - start <= 15, let base = text.baseAddress else { return nil }
     var value: UInt32 = 0
-    var i = start
-    for part in 0..<4 {
-      let first = i
-      var number: UInt32 = 0
-      while i < end, i - first < 3 {
-        let digit = text[i] &- UInt8(ascii: "0")
-        guard digit <= 9 else { break }
-        number = number * 10 + UInt32(digit)
-        i += 1
+    var part: UInt32 = 0
+    var digits = 0
+    var dots = 0
+    var p = base + start
+    let stop = base + end
+    while p < stop {
+      let byte = p.pointee
+      let digit = byte &- UInt8(ascii: "0")
+      if digit <= 9 {
+        // A second digit after a leading zero ("01") is rejected.
+        guard digits < 3, digits == 0 || part != 0 else { return nil }
+        part = part &* 10 &+ UInt32(digit)
+        digits += 1
+      } else if byte == UInt8(ascii: ".") {
+        guard digits > 0, part <= 255, dots < 3 else { return nil }
+        value = value << 8 | part
+        part = 0
+        digits = 0
+        dots += 1
+      } else {
+        return nil
       }
-      let digits = i - first
-      guard digits > 0, number <= 255, digits == 1 || text[first] != UInt8(ascii: "0") else { return nil }
-      value = value << 8 | number
-      if part < 3 {
-        guard i < end, text[i] == UInt8(ascii: ".") else { return nil }
-        i += 1
-      }
+      p += 1
     }
-    return i == end ? value : nil
+    guard dots == 3, digits > 0, part <= 255 else { return nil }
+    return value << 8 | part
   }
 
   /// An RFC 4291 text address in `text[start..<end]`.
@@ -214,12 +217,27 @@ struct IPAddress: Equatable, Sendable {
   }
 
   static func appendV4(_ v: UInt32, to out: inout [UInt8]) {
-    for shift in stride(from: 24, through: 0, by: -8) {
-      let octet = UInt8(truncatingIfNeeded: v >> UInt32(shift))
-      if octet >= 100 { out.append(48 + octet / 100) }
-      if octet >= 10 { out.append(48 + octet / 10 % 10) }
-      out.append(48 + octet % 10)
-      if shift > 0 { out.append(46) }
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 15) { text in
+      var count = 0
+      var shift: UInt32 = 24
+      while true {
+        let octet = UInt8(truncatingIfNeeded: v >> shift)
+        if octet >= 100 {
+          text[count] = 48 + octet / 100
+          count += 1
+        }
+        if octet >= 10 {
+          text[count] = 48 + octet / 10 % 10
+          count += 1
+        }
+        text[count] = 48 + octet % 10
+        count += 1
+        if shift == 0 { break }
+        text[count] = UInt8(ascii: ".")
+        count += 1
+        shift -= 8
+      }
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: text[0..<count]))
     }
   }
 
@@ -240,6 +258,14 @@ struct IPAddress: Equatable, Sendable {
 struct CIDRRange: Equatable, Sendable {
   let network: IPAddress
   let prefix: Int
+  /// The top `prefix` bits of the family's width.
+  let mask: UInt128
+
+  init(network: IPAddress, prefix: Int) {
+    self.network = network.network(prefix: prefix)
+    self.prefix = prefix
+    mask = IPAddress.mask(prefix: prefix, width: network.bitWidth)
+  }
 
   /// Nil when the text is not an address, optionally followed by `/` and a prefix length
   /// (decimal, no sign or leading zero, at most 32 for IPv4 and 128 for IPv6).
@@ -263,12 +289,12 @@ struct CIDRRange: Equatable, Sendable {
       }
       guard prefix <= address.bitWidth else { return nil }
     }
-    return CIDRRange(network: address.network(prefix: prefix), prefix: prefix)
+    return CIDRRange(network: address, prefix: prefix)
   }
 
   /// True when `address` is in the range; addresses of the other family never are.
   @inline(__always) func contains(_ address: IPAddress) -> Bool {
     guard address.isV4 == network.isV4 else { return false }
-    return address.value & IPAddress.mask(prefix: prefix, width: network.bitWidth) == network.value
+    return address.value & mask == network.value
   }
 }

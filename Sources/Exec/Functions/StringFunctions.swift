@@ -79,6 +79,23 @@ struct SplitPartKernel: ScalarFunctionKernel {
       guard k >= 0, k < Int64(count) else { return (0, 0) }
       return (UTF8Text.byteOffset(ofCharacter: Int(k), in: text), UTF8Text.byteOffset(ofCharacter: Int(k) + 1, in: text))
     }
+    if index < 0, delimiter.count == 1 {
+      // One-byte delimiters: scan back from the end.
+      guard index >= -Int64(text.count) - 1 else { return (0, 0) }
+      let byte = delimiter[0]
+      var remaining = -index
+      var fieldEnd = text.count
+      var i = text.count - 1
+      while i >= 0 {
+        if text[i] == byte {
+          remaining -= 1
+          if remaining == 0 { return (i + 1, fieldEnd) }
+          fieldEnd = i
+        }
+        i -= 1
+      }
+      return remaining == 1 ? (0, fieldEnd) : (0, 0)
+    }
     var wanted = index
     if index < 0 {
       // Count the fields, then look the field up from the front.
