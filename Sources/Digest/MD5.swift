@@ -82,7 +82,8 @@ public enum MD5 {
   }
 
   /// One 64-byte block of RFC 1321 section 3.4.
-  private static func compress(_ state: inout Digest, _ block: UnsafeRawBufferPointer, _ k: UnsafeBufferPointer<UInt32>) {
+  private static func compress(_ state: inout Digest, _ block: UnsafeRawBufferPointer, _ k: UnsafeBufferPointer<UInt32>)
+  {
     withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 16) { m in
       for i in 0..<16 { m[i] = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)) }
       var (a, b, c, d) = state

@@ -110,19 +110,20 @@ extension Binder {
     case .like(let operand, let pattern, let escape, let caseInsensitive, let negated):
       let value = try bindExpression(operand, context)
       let p = try bindExpression(pattern, context)
-      guard case .literal(let patternValue) = p.expression else {
-        throw EngineError(.unsupported, "LIKE needs a constant pattern", at: pattern.location)
-      }
-      guard case .string(let patternText) = patternValue else {
-        if patternValue.isNull { return Bound(expression: .literal(.null), type: .boolean) }
-        throw EngineError(.binding, "LIKE needs a string pattern", at: pattern.location)
-      }
       var escapeCharacter: Character? = nil
       if let escape {
         guard case .literal(.string(let e)) = try bindExpression(escape, context).expression, e.count == 1 else {
           throw EngineError(.binding, "ESCAPE needs a single character", at: escape.location)
         }
         escapeCharacter = e.first
+      }
+      guard case .literal(let patternValue) = p.expression else {
+        let kernel = DynamicLike(caseInsensitive: caseInsensitive, negated: negated, escape: escapeCharacter)
+        return try make(.function(.custom(kernel), [value.expression, p.expression]), context, at: at)
+      }
+      guard case .string(let patternText) = patternValue else {
+        if patternValue.isNull { return Bound(expression: .literal(.null), type: .boolean) }
+        throw EngineError(.binding, "LIKE needs a string pattern", at: pattern.location)
       }
       let like: PhysicalExpression
       do {

@@ -110,7 +110,53 @@ struct Binder {
     case .select(let select): return try bindSelect(select, orderBy: [], limit: nil, offset: nil)
     case .parenthesized(let query): return try bindQuery(query)
     case .setOperation(let operation): return try bindSetOperation(operation)
+    case .values(let values): return try bindValues(values)
     }
+  }
+
+  /// `VALUES (…), (…)`: constant rows; each column takes the common type of its values.
+  mutating func bindValues(_ values: Values) throws(EngineError) -> Relation {
+    let empty = ExpressionContext(scope: Scope([]), schema: Schema([]), clause: "VALUES")
+    var rows: [[Bound]] = []
+    for row in values.rows {
+      var bound: [Bound] = []
+      for e in row {
+        let b = try bindExpression(e, empty)
+        guard case .literal = b.expression else {
+          throw EngineError(.binding, "VALUES needs constants", at: e.location)
+        }
+        bound.append(b)
+      }
+      rows.append(bound)
+    }
+    let width = rows[0].count
+    var fields: [Field] = []
+    var columns: [ColumnVector] = []
+    for c in 0..<width {
+      let type: DataType
+      do {
+        type = try SetOperations.commonType(rows.map { $0[c].type }, context: "column \(c + 1) of VALUES")
+      } catch {
+        throw EngineError(.binding, error.message, at: values.location)
+      }
+      var items: [ScalarValue] = []
+      for row in rows {
+        var e = row[c].expression
+        if row[c].type != type, type != .null { e = .cast(e, to: type, safe: false) }
+        do {
+          guard case .literal(let v) = try Binder.fold(e) else { continue }
+          items.append(v)
+        } catch {
+          throw EngineError(.binding, error.message, at: values.location)
+        }
+      }
+      columns.append(try exec { () throws(ExecError) in try ColumnVector.from(items, type: type) })
+      fields.append(Field("col\(c)", type))
+    }
+    let schema = Schema(fields)
+    let batch = try exec { () throws(ExecError) in try RecordBatch.make(schema: schema, columns: columns, rowCount: rows.count) }
+    let node = PlanNode(.values(batch), schema: schema)
+    return Relation(node: node, scope: Scope(schema: schema, qualifier: nil))
   }
 
   mutating func bindSetOperation(_ operation: SetOperation) throws(EngineError) -> Relation {

@@ -7,7 +7,7 @@ extension Parser {
     let start = current.location
     var with: WithClause?
     if current.isKeyword(.with) { with = try parseWith() }
-    guard current.isKeyword(.select) || current.isSymbol(.leftParen) else {
+    guard current.isKeyword(.select) || current.isSymbol(.leftParen) || atValues else {
       throw unexpected(
         with == nil
           ? "SELECT, WITH or '('\(context.map { " after '\($0)'" } ?? "")" : "SELECT or '(' after the WITH clause")
@@ -106,6 +106,7 @@ extension Parser {
   @inline(never)
   private mutating func parseSetOperand(after context: String?) throws(SQLError) -> QueryBody {
     if current.isKeyword(.select) { return .select(try parseSelect()) }
+    if atValues { return .values(try parseValues()) }
     if current.isSymbol(.leftParen) {
       let open = advance()
       let query = try parseQuery(after: "(")
@@ -113,6 +114,33 @@ extension Parser {
       return .parenthesized(query)
     }
     throw unexpected("SELECT or '('\(context.map { " after '\($0)'" } ?? "")")
+  }
+
+  /// Whether a `VALUES` list starts here (`values` is not a reserved word, so it is followed by `(`).
+  var atValues: Bool {
+    current.kind == .word && current.value.lowercased() == "values" && peek().isSymbol(.leftParen)
+  }
+
+  /// `VALUES (a, b), (c, d)`.
+  @inline(never)
+  private mutating func parseValues() throws(SQLError) -> Values {
+    let start = advance()
+    var rows: [[Expression]] = []
+    repeat {
+      guard current.isSymbol(.leftParen) else { throw unexpected("'(' to start a row of VALUES") }
+      let open = advance()
+      var row: [Expression] = []
+      repeat {
+        row.append(try parseExpression(after: row.isEmpty ? "(" : ","))
+      } while consume(.comma)
+      try expectClosing(open, "row of VALUES")
+      if let first = rows.first, first.count != row.count {
+        throw SQLError(
+          .unexpectedToken, "every row of VALUES needs \(first.count) values, this one has \(row.count)", at: open.location)
+      }
+      rows.append(row)
+    } while consume(.comma)
+    return Values(rows: rows, location: start.location)
   }
 
   @inline(never)
@@ -313,7 +341,7 @@ extension Parser {
     let start = current
     if start.isSymbol(.leftParen) {
       advance()
-      if current.isKeyword(.select) || current.isKeyword(.with) {
+      if current.isKeyword(.select) || current.isKeyword(.with) || atValues {
         let query = try parseQuery(after: "(")
         try expectClosing(start, "subquery")
         return .subquery(DerivedTable(query: query, alias: try parseTableAlias(), location: start.location))

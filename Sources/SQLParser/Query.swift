@@ -60,9 +60,12 @@ public indirect enum QueryBody: Sendable, Hashable {
   /// `(query)`: a parenthesised query with its own `WITH`, `ORDER BY` and `LIMIT`, as in
   /// `(SELECT … LIMIT 5) UNION ALL (SELECT … LIMIT 5)`.
   case parenthesized(Query)
+  /// `VALUES (a, b), (c, d)`: constant rows, as in `FROM (VALUES (1, 'x'), (2, 'y')) t(id, name)`.
+  case values(Values)
 
   public var location: SourceLocation {
     switch self {
+    case .values(let values): values.location
     case .select(let select): select.location
     case .setOperation(let operation): operation.location
     case .parenthesized(let query): query.location
@@ -176,6 +179,17 @@ public struct NamedWindow: Sendable, Hashable {
   public init(name: Identifier, specification: WindowSpecification, location: SourceLocation = .start) {
     self.name = name
     self.specification = specification
+    self.location = location
+  }
+}
+
+/// `VALUES (…), (…)`, located at `VALUES`. Every row has the same number of values (at least one).
+public struct Values: Sendable, Hashable {
+  public var rows: [[Expression]]
+  @IgnoredInEquality public var location: SourceLocation
+
+  public init(rows: [[Expression]], location: SourceLocation = .start) {
+    self.rows = rows
     self.location = location
   }
 }

@@ -113,6 +113,13 @@ struct SQLWriter {
       write("(")
       self.query(query)
       write(")")
+    case .values(let values):
+      write("VALUES ")
+      list(values.rows) { writer, row in
+        writer.write("(")
+        writer.list(row) { $0.expression($1) }
+        writer.write(")")
+      }
     case .setOperation(let operation):
       let precedence = operation.op == .intersect ? 2 : 1
       if precedence < minPrecedence { write("(") }

@@ -87,7 +87,7 @@ struct SQLErrorTests {
     Case(
       sql: "SELECT a FROM t LIMIT", message: "unexpected end of input: expected an expression after 'LIMIT'", line: 1,
       column: 22, code: .unexpectedEndOfInput),
-    Case(sql: "SELECT x IS 5", message: "expected NULL or DISTINCT FROM after IS, found '5'", line: 1, column: 13),
+    Case(sql: "SELECT x IS 5", message: "expected NULL, TRUE, FALSE or DISTINCT FROM after IS, found '5'", line: 1, column: 13),
     Case(
       sql: "SELECT x BETWEEN 1 OR 2", message: "expected AND after the lower bound of BETWEEN, found 'OR'", line: 1,
       column: 20),

@@ -66,24 +66,20 @@ enum CivilTime {
   static func appendPadded(_ value: Int64, width: Int, to out: inout [UInt8]) {
     if value < 0 { out.append(UInt8(ascii: "-")) }
     var magnitude = value.magnitude
-    var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                 UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-    var count = 0
-    withUnsafeMutableBytes(of: &digits) { d in
+    let capacity = Swift.max(width, 20)
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { digits in
+      // Digits right to left, then the zero padding.
+      var start = capacity
       repeat {
-        d[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+        start -= 1
+        digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
         magnitude /= 10
-        count += 1
       } while magnitude != 0
-      var pad = width - count
-      while pad > 0 {
-        out.append(UInt8(ascii: "0"))
-        pad -= 1
+      while capacity - start < width {
+        start -= 1
+        digits[start] = UInt8(ascii: "0")
       }
-      while count > 0 {
-        count -= 1
-        out.append(d[count])
-      }
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start..<capacity]))
     }
   }
 }

@@ -24,7 +24,9 @@ struct AbsKernel: ScalarFunctionKernel {
     }
   }
 
-  private func magnitudes<T: FixedWidthInteger & SignedInteger>(_ values: [T], _ v: ColumnVector) throws(ExecError) -> [T] {
+  private func magnitudes<T: FixedWidthInteger & SignedInteger>(_ values: [T], _ v: ColumnVector) throws(ExecError)
+    -> [T]
+  {
     var out = values
     for i in 0..<out.count where out[i] < 0 {
       if out[i] == T.min {
@@ -138,7 +140,9 @@ struct ExtremumKernel: ScalarFunctionKernel {
         guard case .boolean(let bits) = v.storage else { throw typeError(v) }
         columns.append((0..<n).map { bits[$0] })
       }
-      let (values, validity) = Self.pick(columns, validities, count: n, zero: false) { greatest ? ($0 && !$1) : (!$0 && $1) }
+      let (values, validity) = Self.pick(columns, validities, count: n, zero: false) {
+        greatest ? ($0 && !$1) : (!$0 && $1)
+      }
       return .boolean(Bitmap.build(count: n) { values[$0] }, validity: validity)
     case .date:
       var columns: [[Int64]] = []
@@ -147,7 +151,8 @@ struct ExtremumKernel: ScalarFunctionKernel {
         columns.append(days)
       }
       let (values, validity) = Self.pick(columns, validities, count: n, zero: 0) { greatest ? $0 > $1 : $0 < $1 }
-      return ColumnVector(type: .date, count: n, validity: validity, storage: .int32(values.map { Int32(truncatingIfNeeded: $0) }))
+      return ColumnVector(
+        type: .date, count: n, validity: validity, storage: .int32(values.map { Int32(truncatingIfNeeded: $0) }))
     case .timestamp:
       var columns: [[Int64]] = []
       for v in present {
@@ -162,7 +167,8 @@ struct ExtremumKernel: ScalarFunctionKernel {
   }
 
   private func typeError(_ v: ColumnVector) -> ExecError {
-    ExecError(.typeMismatch, "\(name) cannot convert \(FunctionCall.typeName(v.type)) to \(FunctionCall.typeName(resultType))")
+    ExecError(
+      .typeMismatch, "\(name) cannot convert \(FunctionCall.typeName(v.type)) to \(FunctionCall.typeName(resultType))")
   }
 
   /// Column at a time: the best value of each row so far, replaced when `better`.
@@ -185,7 +191,9 @@ struct ExtremumKernel: ScalarFunctionKernel {
     return (out, found.allSet ? nil : found)
   }
 
-  private func pickStrings(_ vectors: [ColumnVector], _ validities: [Bitmap?], count n: Int) throws(ExecError) -> ColumnVector {
+  private func pickStrings(_ vectors: [ColumnVector], _ validities: [Bitmap?], count n: Int) throws(ExecError)
+    -> ColumnVector
+  {
     var columns: [StringColumn] = []
     for v in vectors { columns.append(try Kernels.strings(v, name)) }
     let greatest = self.greatest
@@ -196,7 +204,8 @@ struct ExtremumKernel: ScalarFunctionKernel {
         for (c, column) in rows.enumerated() where validities[c]?[i] ?? true {
           let text = column[i]
           if let current = best {
-            let order = ByteHashing.compare(UnsafeRawPointer(text.baseAddress), text.count, UnsafeRawPointer(current.baseAddress), current.count)
+            let order = ByteHashing.compare(
+              UnsafeRawPointer(text.baseAddress), text.count, UnsafeRawPointer(current.baseAddress), current.count)
             if greatest ? order > 0 : order < 0 { best = text }
           } else {
             best = text

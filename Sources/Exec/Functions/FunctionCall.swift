@@ -59,7 +59,8 @@ struct FunctionCall {
 
   /// "argument 3 (index)".
   func argument(_ index: Int) -> String {
-    let parameter = index < signature.parameters.count ? signature.parameters[index] : signature.parameters.last ?? "value"
+    let parameter =
+      index < signature.parameters.count ? signature.parameters[index] : signature.parameters.last ?? "value"
     return "argument \(index + 1) (\(parameter))"
   }
 

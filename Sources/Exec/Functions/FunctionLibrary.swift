@@ -40,7 +40,8 @@ public enum FunctionLibrary {
   ) throws(ExecError) -> ResolvedFunction? {
     let name = name.lowercased()
     guard let definition = definitions[name] else { return nil }
-    let call = FunctionCall(name: name, signature: definition.signature, types: argumentTypes, constants: constantArguments)
+    let call = FunctionCall(
+      name: name, signature: definition.signature, types: argumentTypes, constants: constantArguments)
     try call.checkArity()
     var resolved = try definition.bind(call)
     if definition.strict, call.hasNullArgument {
@@ -70,7 +71,8 @@ public enum FunctionLibrary {
       _ names: [String], _ parameters: [String], required: Int? = nil, variadic: Bool = false, strict: Bool = true,
       _ bind: @escaping @Sendable (FunctionCall) throws(ExecError) -> ResolvedFunction
     ) {
-      let definition = Definition(signature: FunctionSignature(parameters, required: required, variadic: variadic), strict: strict, bind: bind)
+      let definition = Definition(
+        signature: FunctionSignature(parameters, required: required, variadic: variadic), strict: strict, bind: bind)
       for name in names { table[name] = definition }
     }
 
@@ -220,7 +222,8 @@ public enum FunctionLibrary {
       return resolved(function, .int64)
     }
     let unitFunctions = [
-      "minute", "second", "millisecond", "microsecond", "quarter", "week", "weekofyear", "dayofweek", "isodow", "dayofyear",
+      "minute", "second", "millisecond", "microsecond", "quarter", "week", "weekofyear", "dayofweek", "isodow",
+      "dayofyear",
       "isoyear", "decade", "century", "millennium",
     ]
     define(unitFunctions, ["timestamp"]) { c throws(ExecError) in
@@ -253,7 +256,10 @@ public enum FunctionLibrary {
       case .millisecond: return custom(SubsecondTruncKernel(step: 1000, resultType: type), type)
       case .microsecond: return custom(SubsecondTruncKernel(step: 1, resultType: type), type)
       default:
-        throw ExecError(.invalidPattern, "date_trunc does not support unit '\(c.optionalConstantString(0) ?? "")' (use year, quarter, month, week, day, hour, minute, second, millisecond, microsecond)")
+        throw ExecError(
+          .invalidPattern,
+          "date_trunc does not support unit '\(c.optionalConstantString(0) ?? "")' (use year, quarter, month, week, day, hour, minute, second, millisecond, microsecond)"
+        )
       }
     }
     define(["date_diff", "datediff"], ["unit", "start", "end"]) { c throws(ExecError) in
@@ -276,7 +282,9 @@ public enum FunctionLibrary {
       try c.requireString(1)
       guard let text = try c.constantString(1) else { return c.nulls(.timestamp(.microsecond, utc: false)) }
       let format = try TimeFormat(text, function: c.name)
-      if format.tokens.contains(.field(.isoWeek, padded: true)) || format.tokens.contains(.field(.isoYear, padded: true)) {
+      if format.tokens.contains(.field(.isoWeek, padded: true))
+        || format.tokens.contains(.field(.isoYear, padded: true))
+      {
         throw ExecError(.invalidPattern, "\(c.name) cannot parse %V or %G in '\(text)'")
       }
       let kernel = StrptimeKernel(name: c.name, format: format, safe: c.name == "try_strptime")
@@ -339,7 +347,10 @@ public enum FunctionLibrary {
       var range: CIDRRange? = nil
       if var text = c.optionalConstantString(0) {
         range = text.withUTF8 { CIDRRange.parse($0) }
-        guard range != nil else { throw ExecError(.invalidPattern, "cidr_contains: '\(text)' is not a CIDR range such as 10.0.0.0/8 or 2001:db8::/32") }
+        guard range != nil else {
+          throw ExecError(
+            .invalidPattern, "cidr_contains: '\(text)' is not a CIDR range such as 10.0.0.0/8 or 2001:db8::/32")
+        }
       }
       return custom(CIDRContainsKernel(range: range), .boolean)
     }
@@ -363,7 +374,9 @@ public enum FunctionLibrary {
   }
 
   /// The regular expression options at `index` ('' when absent); nil for a NULL constant.
-  private static func regexOptions(_ c: FunctionCall, _ index: Int, allowGlobal: Bool) throws(ExecError) -> RegexOptions? {
+  private static func regexOptions(_ c: FunctionCall, _ index: Int, allowGlobal: Bool) throws(ExecError)
+    -> RegexOptions?
+  {
     guard index < c.count else { return RegexOptions() }
     guard let text = try c.constantString(index) else { return nil }
     return try RegexOptions(text, function: c.name, allowGlobal: allowGlobal)

@@ -11,7 +11,8 @@ struct DigestKernel: ScalarFunctionKernel {
 
   func evaluate(_ arguments: [ColumnVector], rowCount n: Int) throws(ExecError) -> ColumnVector {
     let algorithm = self.algorithm
-    return try Kernels.mapEachString(name, arguments[0], others: [], rowCount: n) { (_, text, out) throws(ExecError) -> Bool in
+    return try Kernels.mapEachString(name, arguments[0], others: [], rowCount: n) {
+      (_, text, out) throws(ExecError) -> Bool in
       switch algorithm {
       case .md5: MD5.appendHexDigest(of: UnsafeRawBufferPointer(text), to: &out)
       case .sha256: SHA256.appendHexDigest(of: UnsafeRawBufferPointer(text), to: &out)
@@ -68,9 +69,15 @@ struct HashKernel: ScalarFunctionKernel {
       out = micros.map { StableHash.integer($0) }
     case .float32(let x): out = x.map { StableHash.float(Double($0)) }
     case .float64(let x): out = x.map { StableHash.float($0) }
-    case .int128(let x): out = x.map { StableHash.combine(StableHash.integer(Int64(truncatingIfNeeded: $0)), StableHash.integer(Int64(truncatingIfNeeded: $0 >> 64))) }
+    case .int128(let x):
+      out = x.map {
+        StableHash.combine(
+          StableHash.integer(Int64(truncatingIfNeeded: $0)), StableHash.integer(Int64(truncatingIfNeeded: $0 >> 64)))
+      }
     case .binary, .dictionary:
-      guard let column = StringColumn(v) else { throw ExecError(.typeMismatch, "hash cannot hash \(FunctionCall.typeName(v.type))") }
+      guard let column = StringColumn(v) else {
+        throw ExecError(.typeMismatch, "hash cannot hash \(FunctionCall.typeName(v.type))")
+      }
       if case .dictionary(let indices, let dictionary) = v.storage, dictionary.count <= n {
         let entries = try hashes(dictionary, rowCount: dictionary.count)
         out = indices.map { $0 >= 0 && Int($0) < entries.count ? entries[Int($0)] : StableHash.null }

@@ -12,7 +12,8 @@ struct IPTestKernel: ScalarFunctionKernel {
 
   func evaluate(_ arguments: [ColumnVector], rowCount n: Int) throws(ExecError) -> ColumnVector {
     let test = self.test
-    return try Kernels.mapEachStringToBoolean(name, arguments[0], others: [], rowCount: n) { (_, text) throws(ExecError) -> Bool? in
+    return try Kernels.mapEachStringToBoolean(name, arguments[0], others: [], rowCount: n) {
+      (_, text) throws(ExecError) -> Bool? in
       let address = IPAddress.parse(text)
       switch test {
       case .valid: return address != nil
@@ -29,7 +30,8 @@ struct IPVersionKernel: ScalarFunctionKernel {
   let name = "ip_version"
 
   func evaluate(_ arguments: [ColumnVector], rowCount n: Int) throws(ExecError) -> ColumnVector {
-    try Kernels.mapEachStringToInt64(name, arguments[0], others: [], rowCount: n) { (_, text) throws(ExecError) -> Int64? in
+    try Kernels.mapEachStringToInt64(name, arguments[0], others: [], rowCount: n) {
+      (_, text) throws(ExecError) -> Int64? in
       IPAddress.parse(text).map { $0.isV4 ? 4 : 6 }
     }
   }
@@ -40,7 +42,8 @@ struct IPToIntKernel: ScalarFunctionKernel {
   let name = "ip_to_int"
 
   func evaluate(_ arguments: [ColumnVector], rowCount n: Int) throws(ExecError) -> ColumnVector {
-    try Kernels.mapEachStringToInt64(name, arguments[0], others: [], rowCount: n) { (_, text) throws(ExecError) -> Int64? in
+    try Kernels.mapEachStringToInt64(name, arguments[0], others: [], rowCount: n) {
+      (_, text) throws(ExecError) -> Int64? in
       IPAddress.parseV4(text, 0, text.count).map { Int64($0) }
     }
   }
@@ -81,13 +84,15 @@ struct CIDRContainsKernel: ScalarFunctionKernel {
 
   func evaluate(_ arguments: [ColumnVector], rowCount n: Int) throws(ExecError) -> ColumnVector {
     if let range {
-      return try Kernels.mapEachStringToBoolean(name, arguments[1], others: [arguments[0]], rowCount: n) { (_, text) throws(ExecError) -> Bool? in
+      return try Kernels.mapEachStringToBoolean(name, arguments[1], others: [arguments[0]], rowCount: n) {
+        (_, text) throws(ExecError) -> Bool? in
         IPAddress.parse(text).map { range.contains($0) }
       }
     }
     let ranges = try Kernels.strings(arguments[0], name)
     return try ranges.withRows { (cidr) throws(ExecError) -> ColumnVector in
-      try Kernels.mapEachStringToBoolean(name, arguments[1], others: [arguments[0]], rowCount: n) { (row, text) throws(ExecError) -> Bool? in
+      try Kernels.mapEachStringToBoolean(name, arguments[1], others: [arguments[0]], rowCount: n) {
+        (row, text) throws(ExecError) -> Bool? in
         guard let range = CIDRRange.parse(cidr[row]), let address = IPAddress.parse(text) else { return nil }
         return range.contains(address)
       }
@@ -103,7 +108,8 @@ struct IPNetworkKernel: ScalarFunctionKernel {
 
   func evaluate(_ arguments: [ColumnVector], rowCount n: Int) throws(ExecError) -> ColumnVector {
     let prefixes = try Kernels.integers(arguments[1], name)
-    return try Kernels.mapEachString(name, arguments[0], others: [arguments[1]], rowCount: n) { (row, text, out) throws(ExecError) -> Bool in
+    return try Kernels.mapEachString(name, arguments[0], others: [arguments[1]], rowCount: n) {
+      (row, text, out) throws(ExecError) -> Bool in
       let prefix = prefixes[row]
       guard let address = IPAddress.parse(text), prefix >= 0, prefix <= Int64(address.bitWidth) else { return false }
       address.network(prefix: Int(prefix)).append(to: &out)

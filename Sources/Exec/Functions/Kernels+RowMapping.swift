@@ -45,7 +45,9 @@ extension Kernels {
   ) throws(ExecError) -> ColumnVector {
     if isAllNull(input) || others.contains(where: isAllNull) { return .nulls(type, count: n) }
     let column = try strings(input, function)
-    if case .dictionary(let indices, let dictionary) = input.storage, dictionary.count <= n, others.allSatisfy(isUniform) {
+    if case .dictionary(let indices, let dictionary) = input.storage, dictionary.count <= n,
+      others.allSatisfy(isUniform)
+    {
       let entries = try mapEachString(function, dictionary, others: [], rowCount: dictionary.count, type: type) {
         (_, text, out) throws(ExecError) -> Bool in try body(0, text, &out)
       }
@@ -67,7 +69,9 @@ extension Kernels {
   }
 
   /// A dictionary vector over transformed entries; entries that became NULL make their rows NULL.
-  static func dictionaryResult(_ entries: ColumnVector, indices: [Int32], validity: Bitmap?, type: DataType) -> ColumnVector {
+  static func dictionaryResult(_ entries: ColumnVector, indices: [Int32], validity: Bitmap?, type: DataType)
+    -> ColumnVector
+  {
     var dictionary = entries
     var outValidity = validity
     if let entryValidity = entries.validity {
@@ -81,7 +85,9 @@ extension Kernels {
       }
       outValidity = valid.allSet ? nil : valid
     }
-    return ColumnVector(type: type, count: indices.count, validity: outValidity, storage: .dictionary(indices: indices, dictionary: dictionary))
+    return ColumnVector(
+      type: type, count: indices.count, validity: outValidity,
+      storage: .dictionary(indices: indices, dictionary: dictionary))
   }
 
   /// String to a fixed-width value: `body` returns nil for a NULL result. The values of NULL
@@ -95,8 +101,12 @@ extension Kernels {
     }
     let column = try strings(input, function)
     var values = [T](repeating: zero, count: n)
-    if case .dictionary(let indices, let dictionary) = input.storage, dictionary.count <= n, others.allSatisfy(isUniform) {
-      let (entries, entryValidity) = try mapEachStringToValues(function, dictionary, others: [], rowCount: dictionary.count, zero: zero) {
+    if case .dictionary(let indices, let dictionary) = input.storage, dictionary.count <= n,
+      others.allSatisfy(isUniform)
+    {
+      let (entries, entryValidity) = try mapEachStringToValues(
+        function, dictionary, others: [], rowCount: dictionary.count, zero: zero
+      ) {
         (_, text) throws(ExecError) -> T? in try body(0, text)
       }
       var valid = input.effectiveValidity ?? Bitmap(repeating: true, count: n)
@@ -140,7 +150,8 @@ extension Kernels {
     _ function: String, _ input: ColumnVector, others: [ColumnVector], rowCount n: Int,
     _ body: (_ row: Int, _ text: UnsafeBufferPointer<UInt8>) throws(ExecError) -> Int64?
   ) throws(ExecError) -> ColumnVector {
-    let (values, validity) = try mapEachStringToValues(function, input, others: others, rowCount: n, zero: Int64(0), body)
+    let (values, validity) = try mapEachStringToValues(
+      function, input, others: others, rowCount: n, zero: Int64(0), body)
     return ColumnVector(type: .int64, count: n, validity: validity, storage: .int64(values))
   }
 

@@ -53,7 +53,8 @@ struct StringColumn {
     try bytes.withUnsafeBufferPointer { (b) throws(E) -> R in
       try offsets.withUnsafeBufferPointer { (o) throws(E) -> R in
         guard let indices else {
-          return try body(StringRows(bytes: b, offsets: o, indices: UnsafeBufferPointer(start: nil, count: 0), mapped: false))
+          return try body(
+            StringRows(bytes: b, offsets: o, indices: UnsafeBufferPointer(start: nil, count: 0), mapped: false))
         }
         return try indices.withUnsafeBufferPointer { (k) throws(E) -> R in
           try body(StringRows(bytes: b, offsets: o, indices: k, mapped: true))

@@ -13,7 +13,8 @@ struct TrimKernel: ScalarFunctionKernel {
 
   func evaluate(_ arguments: [ColumnVector], rowCount n: Int) throws(ExecError) -> ColumnVector {
     guard arguments.count == 2 else {
-      return try Kernels.mapEachString(name, arguments[0], others: [], rowCount: n) { (_, text, out) throws(ExecError) -> Bool in
+      return try Kernels.mapEachString(name, arguments[0], others: [], rowCount: n) {
+        (_, text, out) throws(ExecError) -> Bool in
         let (start, end) = bounds(text) { UTF8Text.isSpaceSeparator($0) }
         UTF8Text.append(text, from: start, to: end, into: &out)
         return true
@@ -21,7 +22,8 @@ struct TrimKernel: ScalarFunctionKernel {
     }
     let characters = try Kernels.strings(arguments[1], name)
     return try characters.withRows { (set) throws(ExecError) -> ColumnVector in
-      try Kernels.mapEachString(name, arguments[0], others: [arguments[1]], rowCount: n) { (row, text, out) throws(ExecError) -> Bool in
+      try Kernels.mapEachString(name, arguments[0], others: [arguments[1]], rowCount: n) {
+        (row, text, out) throws(ExecError) -> Bool in
         let chars = set[row]
         let (start, end) = bounds(text) { UTF8Text.contains($0, inSet: chars) }
         UTF8Text.append(text, from: start, to: end, into: &out)
@@ -61,7 +63,8 @@ struct SplitPartKernel: ScalarFunctionKernel {
     let delimiters = try Kernels.strings(arguments[1], name)
     let indices = try Kernels.integers(arguments[2], name)
     return try delimiters.withRows { (delimiter) throws(ExecError) -> ColumnVector in
-      try Kernels.mapEachString(name, arguments[0], others: [arguments[1], arguments[2]], rowCount: n) { (row, text, out) throws(ExecError) -> Bool in
+      try Kernels.mapEachString(name, arguments[0], others: [arguments[1], arguments[2]], rowCount: n) {
+        (row, text, out) throws(ExecError) -> Bool in
         let (start, end) = Self.field(text, delimiter[row], indices[row])
         UTF8Text.append(text, from: start, to: end, into: &out)
         return true
@@ -70,14 +73,18 @@ struct SplitPartKernel: ScalarFunctionKernel {
   }
 
   /// The byte range of the field, empty when it does not exist.
-  static func field(_ text: UnsafeBufferPointer<UInt8>, _ delimiter: UnsafeBufferPointer<UInt8>, _ index: Int64) -> (Int, Int) {
+  static func field(_ text: UnsafeBufferPointer<UInt8>, _ delimiter: UnsafeBufferPointer<UInt8>, _ index: Int64) -> (
+    Int, Int
+  ) {
     if index == 0 { return (0, 0) }
     if delimiter.isEmpty {
       // Fields are the characters.
       let count = UTF8Text.characterCount(text)
       let k = index > 0 ? index - 1 : Int64(count) + index
       guard k >= 0, k < Int64(count) else { return (0, 0) }
-      return (UTF8Text.byteOffset(ofCharacter: Int(k), in: text), UTF8Text.byteOffset(ofCharacter: Int(k) + 1, in: text))
+      return (
+        UTF8Text.byteOffset(ofCharacter: Int(k), in: text), UTF8Text.byteOffset(ofCharacter: Int(k) + 1, in: text)
+      )
     }
     if index < 0, delimiter.count == 1 {
       // One-byte delimiters: scan back from the end.
@@ -130,7 +137,8 @@ struct ReplaceKernel: ScalarFunctionKernel {
     let tos = try Kernels.strings(arguments[2], name)
     return try froms.withRows { (from) throws(ExecError) -> ColumnVector in
       try tos.withRows { (to) throws(ExecError) -> ColumnVector in
-        try Kernels.mapEachString(name, arguments[0], others: [arguments[1], arguments[2]], rowCount: n) { (row, text, out) throws(ExecError) -> Bool in
+        try Kernels.mapEachString(name, arguments[0], others: [arguments[1], arguments[2]], rowCount: n) {
+          (row, text, out) throws(ExecError) -> Bool in
           let needle = from[row]
           let replacement = to[row]
           guard !needle.isEmpty else {
@@ -159,7 +167,8 @@ struct LeftRightKernel: ScalarFunctionKernel {
 
   func evaluate(_ arguments: [ColumnVector], rowCount n: Int) throws(ExecError) -> ColumnVector {
     let counts = try Kernels.integers(arguments[1], name)
-    return try Kernels.mapEachString(name, arguments[0], others: [arguments[1]], rowCount: n) { (row, text, out) throws(ExecError) -> Bool in
+    return try Kernels.mapEachString(name, arguments[0], others: [arguments[1]], rowCount: n) {
+      (row, text, out) throws(ExecError) -> Bool in
       let k = counts[row]
       let total = Int64(UTF8Text.characterCount(text))
       // Characters [first, last) are kept.
@@ -209,7 +218,8 @@ struct RepeatKernel: ScalarFunctionKernel {
 
   func evaluate(_ arguments: [ColumnVector], rowCount n: Int) throws(ExecError) -> ColumnVector {
     let counts = try Kernels.integers(arguments[1], name)
-    return try Kernels.mapEachString(name, arguments[0], others: [arguments[1]], rowCount: n) { (row, text, out) throws(ExecError) -> Bool in
+    return try Kernels.mapEachString(name, arguments[0], others: [arguments[1]], rowCount: n) {
+      (row, text, out) throws(ExecError) -> Bool in
       let times = counts[row]
       guard times > 0, !text.isEmpty else { return true }
       let (total, overflow) = Int64(text.count).multipliedReportingOverflow(by: times)
@@ -234,7 +244,8 @@ struct PadKernel: ScalarFunctionKernel {
     let lengths = try Kernels.integers(arguments[1], name)
     let fills = try Kernels.strings(arguments[2], name)
     return try fills.withRows { (fill) throws(ExecError) -> ColumnVector in
-      try Kernels.mapEachString(name, arguments[0], others: [arguments[1], arguments[2]], rowCount: n) { (row, text, out) throws(ExecError) -> Bool in
+      try Kernels.mapEachString(name, arguments[0], others: [arguments[1], arguments[2]], rowCount: n) {
+        (row, text, out) throws(ExecError) -> Bool in
         let target = lengths[row]
         guard target > 0 else { return true }
         guard target <= Int64(RepeatKernel.maximumBytes) else {
@@ -275,7 +286,8 @@ struct StrposKernel: ScalarFunctionKernel {
   func evaluate(_ arguments: [ColumnVector], rowCount n: Int) throws(ExecError) -> ColumnVector {
     let needles = try Kernels.strings(arguments[1], name)
     return try needles.withRows { (needle) throws(ExecError) -> ColumnVector in
-      try Kernels.mapEachStringToInt64(name, arguments[0], others: [arguments[1]], rowCount: n) { (row, text) throws(ExecError) -> Int64? in
+      try Kernels.mapEachStringToInt64(name, arguments[0], others: [arguments[1]], rowCount: n) {
+        (row, text) throws(ExecError) -> Int64? in
         let pattern = needle[row]
         if pattern.isEmpty { return 1 }
         guard let hit = UTF8Text.firstIndex(of: pattern, in: text) else { return 0 }
@@ -292,7 +304,8 @@ struct EndsWithKernel: ScalarFunctionKernel {
   func evaluate(_ arguments: [ColumnVector], rowCount n: Int) throws(ExecError) -> ColumnVector {
     let suffixes = try Kernels.strings(arguments[1], name)
     return try suffixes.withRows { (suffix) throws(ExecError) -> ColumnVector in
-      try Kernels.mapEachStringToBoolean(name, arguments[0], others: [arguments[1]], rowCount: n) { (row, text) throws(ExecError) -> Bool? in
+      try Kernels.mapEachStringToBoolean(name, arguments[0], others: [arguments[1]], rowCount: n) {
+        (row, text) throws(ExecError) -> Bool? in
         UTF8Text.hasSuffix(text, suffix[row])
       }
     }
@@ -319,9 +332,14 @@ struct RegexOptions: Sendable {
       case "m", "n", "p": dotMatchesNewline = false
       case "s": dotMatchesNewline = true
       case "g" where allowGlobal: global = true
-      case "g": throw ExecError(.invalidPattern, "option 'g' (global replace) is only valid for regexp_replace, not \(function)")
+      case "g":
+        throw ExecError(
+          .invalidPattern, "option 'g' (global replace) is only valid for regexp_replace, not \(function)")
       case " ", "\t", "\n": continue
-      default: throw ExecError(.invalidPattern, "unrecognized \(function) option '\(c)' (use c, i, l, m, n, p, s\(allowGlobal ? ", g" : ""))")
+      default:
+        throw ExecError(
+          .invalidPattern, "unrecognized \(function) option '\(c)' (use c, i, l, m, n, p, s\(allowGlobal ? ", g" : ""))"
+        )
       }
     }
   }
@@ -349,7 +367,8 @@ struct RegexOptions: Sendable {
     do {
       return try CompiledRegex(apply(to: pattern))
     } catch {
-      throw ExecError(.invalidPattern, "\(function): invalid regular expression '\(pattern)'", underlying: error.underlying)
+      throw ExecError(
+        .invalidPattern, "\(function): invalid regular expression '\(pattern)'", underlying: error.underlying)
     }
   }
 }
@@ -407,7 +426,8 @@ struct RegexpReplaceKernel: ScalarFunctionKernel {
     let replacements = try Kernels.strings(arguments[2], name)
     let others = [arguments[1], arguments[2]] + arguments.dropFirst(3)
     return try replacements.withRows { (rewrite) throws(ExecError) -> ColumnVector in
-      try Kernels.mapEachString(name, arguments[0], others: others, rowCount: n) { (row, text, out) throws(ExecError) -> Bool in
+      try Kernels.mapEachString(name, arguments[0], others: others, rowCount: n) {
+        (row, text, out) throws(ExecError) -> Bool in
         let template = replacement ?? RegexReplacement(rewrite[row])
         replace(text, template, into: &out)
         return true

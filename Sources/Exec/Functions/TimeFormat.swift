@@ -38,7 +38,9 @@ struct TimeFormat: Sendable {
 
   /// True when the format reads or writes a zone (`%z`, `%Z`): `strptime` then gives UTC.
   var hasZone: Bool {
-    tokens.contains { if case .field(.zoneOffset, _) = $0 { true } else if case .field(.zoneName, _) = $0 { true } else { false } }
+    tokens.contains {
+      if case .field(.zoneOffset, _) = $0 { true } else if case .field(.zoneName, _) = $0 { true } else { false }
+    }
   }
 
   init(_ format: String, function: String) throws(ExecError) {
@@ -81,9 +83,16 @@ struct TimeFormat: Sendable {
         continue
       case UInt8(ascii: "c"), UInt8(ascii: "x"), UInt8(ascii: "X"):
         flush()
-        let date: [Token] = [.field(.year, padded: true), .literal([45]), .field(.month, padded: true), .literal([45]), .field(.day, padded: true)]
-        let time: [Token] = [.field(.hour24, padded: true), .literal([58]), .field(.minute, padded: true), .literal([58]), .field(.second, padded: true)]
-        tokens += specifier == UInt8(ascii: "c") ? date + [.whitespace] + time : (specifier == UInt8(ascii: "x") ? date : time)
+        let date: [Token] = [
+          .field(.year, padded: true), .literal([45]), .field(.month, padded: true), .literal([45]),
+          .field(.day, padded: true),
+        ]
+        let time: [Token] = [
+          .field(.hour24, padded: true), .literal([58]), .field(.minute, padded: true), .literal([58]),
+          .field(.second, padded: true),
+        ]
+        tokens +=
+          specifier == UInt8(ascii: "c") ? date + [.whitespace] + time : (specifier == UInt8(ascii: "x") ? date : time)
         continue
       case UInt8(ascii: "Y"): field = .year
       case UInt8(ascii: "y"): field = .year2
@@ -109,7 +118,9 @@ struct TimeFormat: Sendable {
       case UInt8(ascii: "Z"): field = .zoneName
       case UInt8(ascii: "z"): field = .zoneOffset
       default:
-        throw ExecError(.invalidPattern, "\(function) format '\(format)' has an unknown specifier '%\(Character(Unicode.Scalar(specifier)))'")
+        throw ExecError(
+          .invalidPattern,
+          "\(function) format '\(format)' has an unknown specifier '%\(Character(Unicode.Scalar(specifier)))'")
       }
       flush()
       tokens.append(.field(field, padded: padded))
@@ -119,9 +130,11 @@ struct TimeFormat: Sendable {
   }
 
   static let monthNames: [[UInt8]] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "December",
   ].map { Array($0.utf8) }
-  static let weekdayNames: [[UInt8]] = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"].map { Array($0.utf8) }
+  static let weekdayNames: [[UInt8]] = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+    .map { Array($0.utf8) }
 
   // MARK: Formatting
 
@@ -322,13 +335,16 @@ struct TimeFormat: Sendable {
     guard hour <= 23, minute <= 59, second <= 59 else { return nil }
     let days: Int64
     if let dayOfYear {
-      guard dayOfYear <= (CivilTime.isLeap(year) ? 366 : 365), let first = CivilTime.validDays(year: year, month: 1, day: 1) else { return nil }
+      guard dayOfYear <= (CivilTime.isLeap(year) ? 366 : 365),
+        let first = CivilTime.validDays(year: year, month: 1, day: 1)
+      else { return nil }
       days = first + dayOfYear - 1
     } else {
       guard let d = CivilTime.validDays(year: year, month: month, day: day) else { return nil }
       days = d
     }
-    let local = days * CivilTime.microsPerDay + hour * CivilTime.microsPerHour + minute * CivilTime.microsPerMinute
+    let local =
+      days * CivilTime.microsPerDay + hour * CivilTime.microsPerHour + minute * CivilTime.microsPerMinute
       + second * CivilTime.microsPerSecond + fraction
     return local - offsetMinutes * CivilTime.microsPerMinute
   }

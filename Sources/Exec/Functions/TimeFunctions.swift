@@ -31,7 +31,8 @@ enum DatePartUnit: String, Sendable, CaseIterable {
     }
   }
 
-  static let spellings = "year, quarter, month, week, day, dayofweek (dow), isodow, dayofyear (doy), isoyear, hour, minute, second, millisecond, microsecond, epoch, decade, century, millennium"
+  static let spellings =
+    "year, quarter, month, week, day, dayofweek (dow), isodow, dayofyear (doy), isoyear, hour, minute, second, millisecond, microsecond, epoch, decade, century, millennium"
 
   /// The unit's value for an instant, `epoch` excluded (it is fractional).
   @inline(__always) func value(micros: Int64, days: Int64, civil: (year: Int64, month: Int, day: Int)) -> Int64 {
@@ -213,11 +214,14 @@ struct StrptimeKernel: ScalarFunctionKernel {
   var resultType: DataType { .timestamp(.microsecond, utc: format.hasZone) }
 
   func evaluate(_ arguments: [ColumnVector], rowCount n: Int) throws(ExecError) -> ColumnVector {
-    let (values, validity) = try Kernels.mapEachStringToValues(name, arguments[0], others: Array(arguments[1...]), rowCount: n, zero: Int64(0)) {
+    let (values, validity) = try Kernels.mapEachStringToValues(
+      name, arguments[0], others: Array(arguments[1...]), rowCount: n, zero: Int64(0)
+    ) {
       (_, text) throws(ExecError) -> Int64? in
       if let micros = format.parse(text) { return micros }
       if safe { return nil }
-      throw ExecError(.invalidCast, "\(name) could not parse '\(String(decoding: text, as: UTF8.self))' with format '\(format.text)'")
+      throw ExecError(
+        .invalidCast, "\(name) could not parse '\(String(decoding: text, as: UTF8.self))' with format '\(format.text)'")
     }
     return ColumnVector(type: resultType, count: n, validity: validity, storage: .int64(values))
   }
@@ -248,7 +252,9 @@ struct EpochKernel: ScalarFunctionKernel {
       if scale == .millis {
         for i in 0..<n {
           let (micros, overflow) = counts[i].multipliedReportingOverflow(by: 1000)
-          if overflow, validity?[i] ?? true { throw ExecError(.overflow, "\(name)(\(counts[i])) is out of the timestamp range") }
+          if overflow, validity?[i] ?? true {
+            throw ExecError(.overflow, "\(name)(\(counts[i])) is out of the timestamp range")
+          }
           out[i] = overflow ? 0 : micros
         }
       }
@@ -260,9 +266,12 @@ struct EpochKernel: ScalarFunctionKernel {
     let micros = try Kernels.micros(input, name)
     switch scale {
     case .seconds:
-      return ColumnVector(type: .float64, count: n, validity: validity, storage: .float64(micros.map { Double($0) / 1_000_000 }))
+      return ColumnVector(
+        type: .float64, count: n, validity: validity, storage: .float64(micros.map { Double($0) / 1_000_000 }))
     case .millis:
-      return ColumnVector(type: .int64, count: n, validity: validity, storage: .int64(micros.map { CalendarFormatting.floorDiv($0, 1000) }))
+      return ColumnVector(
+        type: .int64, count: n, validity: validity,
+        storage: .int64(micros.map { CalendarFormatting.floorDiv($0, 1000) }))
     case .micros:
       return ColumnVector(type: .int64, count: n, validity: validity, storage: .int64(micros))
     case .nanos:
@@ -324,7 +333,8 @@ struct MakeDateKernel: ScalarFunctionKernel {
     let validity = Kernels.validRows(arguments)
     var out = [Int32](repeating: 0, count: n)
     for i in 0..<n where validity?[i] ?? true {
-      guard let d = CivilTime.validDays(year: years[i], month: months[i], day: days[i]), let narrow = Int32(exactly: d) else {
+      guard let d = CivilTime.validDays(year: years[i], month: months[i], day: days[i]), let narrow = Int32(exactly: d)
+      else {
         throw ExecError(.invalidCast, "make_date(\(years[i]), \(months[i]), \(days[i])) is not a valid date")
       }
       out[i] = narrow

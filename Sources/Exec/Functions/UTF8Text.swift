@@ -81,7 +81,9 @@ enum UTF8Text {
   /// The first byte offset `>= from` where `needle` occurs in `hay`; `needle` must not be empty.
   @inline(__always) static func firstIndex(of needle: Bytes, in hay: Bytes, from: Int = 0) -> Int? {
     let n = needle.count
-    guard n > 0, hay.count >= n, from <= hay.count - n, let h = hay.baseAddress, let p = needle.baseAddress else { return nil }
+    guard n > 0, hay.count >= n, from <= hay.count - n, let h = hay.baseAddress, let p = needle.baseAddress else {
+      return nil
+    }
     let first = p[0]
     var i = from
     let last = hay.count - n

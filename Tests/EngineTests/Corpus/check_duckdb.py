@@ -147,7 +147,11 @@ def read_table(path: pathlib.Path) -> Table:
 # Reference implementations of Avocet's IP functions, registered as DuckDB UDFs so records marked
 # `duckdb-skip: Avocet-specific IP function` are checked too. NULL in, NULL out.
 
-PRIVATE_NETWORKS = [ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7")]
+# Addresses not routable on the public internet: RFC 1918, loopback, link-local, carrier-grade
+# NAT (RFC 6598), and IPv6 unique-local, link-local and loopback.
+PRIVATE_NETWORKS = [ipaddress.ip_network(n) for n in (
+    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8", "169.254.0.0/16", "100.64.0.0/10",
+    "fc00::/7", "fe80::/10", "::1/128")]
 IP_SKIP_REASON = "Avocet-specific IP function"
 
 

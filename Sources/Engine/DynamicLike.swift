@@ -1,0 +1,41 @@
+import Columnar
+import Exec
+
+/// `text LIKE pattern` where the pattern is computed per row (`key LIKE 'data/' || name || '/%'`):
+/// each distinct pattern is compiled once per batch.
+struct DynamicLike: ScalarFunctionKernel {
+  let caseInsensitive: Bool
+  let negated: Bool
+  let escape: Character?
+  var name: String { caseInsensitive ? "ilike" : "like" }
+
+  func evaluate(_ arguments: [ColumnVector], rowCount: Int) throws(ExecError) -> ColumnVector {
+    let text = arguments[0].decodedDictionary()
+    let patterns = arguments[1].decodedDictionary()
+    guard case .binary(let to, let tb) = text.storage, case .binary(let po, let pb) = patterns.storage else {
+      return ColumnVector.nulls(.boolean, count: rowCount)
+    }
+    var compiled: [String: LikePattern] = [:]
+    var bits = Bitmap(repeating: false, count: rowCount)
+    var valid = Bitmap(repeating: true, count: rowCount)
+    for row in 0..<rowCount {
+      if text.isNull(row) || patterns.isNull(row) {
+        valid[row] = false
+        continue
+      }
+      let key = String(decoding: pb[Int(po[row])..<Int(po[row + 1])], as: UTF8.self)
+      let pattern: LikePattern
+      if let cached = compiled[key] {
+        pattern = cached
+      } else {
+        pattern = try LikePattern(key, caseInsensitive: caseInsensitive, escape: escape)
+        compiled[key] = pattern
+      }
+      let hit = tb.withUnsafeBufferPointer { b in
+        pattern.matches(UnsafeBufferPointer(rebasing: b[Int(to[row])..<Int(to[row + 1])]))
+      }
+      bits[row] = hit != negated
+    }
+    return ColumnVector(type: .boolean, count: rowCount, validity: valid.allSet ? nil : valid, storage: .boolean(bits))
+  }
+}
