@@ -88,14 +88,20 @@ import Testing
     #expect(meta.stdout.contains("stats: nulls="))
   }
 
-  @Test func demoWritesAndReadsBack() throws {
+  @Test func demoWritesADeltaTableAndRunsTheSeedQueries() throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("avocet-demo-\(UUID().uuidString)").path
     defer { try? FileManager.default.removeItem(atPath: folder) }
     let result = try Self.avocet("demo", "--rows", "20000", "--output", folder)
     #expect(result.status == 0, "\(result.stderr)")
-    #expect(result.stdout.contains("wrote    20000 rows"))
-    #expect(result.stdout.contains("read     20000 rows"))
-    let catted = try Self.avocet("cat", "\(folder)/flows.parquet", "--columns", "action")
+    #expect(result.stdout.contains("wrote    20000 rows in 7 files"))
+    for title in ["a: daily volumes", "b: unique allowed inbound", "c: top 20", "d: blocked HTTPS", "e: largest outbound"] {
+      #expect(result.stdout.contains(title), "missing \(title)")
+    }
+    // Seven days of 20,000 rows, newest first.
+    #expect(result.stdout.contains("2024 | 1     | 7   | 2857"))
+    #expect(result.stdout.contains("6 pruned by partition"))
+    #expect(result.stdout.contains("skipped by statistics"))
+    let catted = try Self.avocet("cat", "\(folder)/flows", "--columns", "action")
     let actions = catted.stdout.split(separator: "\n")
     #expect(actions.count == 20000)
     #expect(Set(actions).isSubset(of: ["{\"action\":\"allow\"}", "{\"action\":\"block\"}", "{\"action\":\"drop\"}", "{\"action\":\"alert\"}"]))

@@ -45,7 +45,9 @@ import Testing
         return s if s else '(empty)'
     out = []
     for q in queries:
-        rows = con.execute(q).fetchall()
+        table = con.execute(q).fetch_arrow_table()
+        columns = [table.column(i).to_pylist() for i in range(table.num_columns)]
+        rows = list(zip(*columns))
         out.append(['\t'.join(render(v) for v in r) for r in rows])
     print(json.dumps(out), flush=True)
     os._exit(0)

@@ -579,6 +579,13 @@ private func execError(_ body: () throws -> Void) -> ExecError? {
     if case .uint64(let d) = dictionary.storage { #expect(d[0] == h[0] && d[1] == h[3]) }
     let pair = try evaluateVector("hash", [.ints([1, 1]), .strings(["a", "b"])]).0
     if case .uint64(let p) = pair.storage { #expect(p[0] != p[1]) }
+    let unsigned = try evaluateVector("hash", [.column(.uint64, ints([1]))]).0
+    if case .uint64(let x) = unsigned.storage, case .uint64(let y) = wide.storage { #expect(x == y) }
+    // Equal instants hash alike whatever the unit.
+    let millis = ColumnVector(type: .timestamp(.millisecond, utc: false), count: 1, storage: .int64([1_500]))
+    let instant = try evaluateVector("hash", [.vector(millis)]).0
+    let sameInstant = try evaluateVector("hash", [timestamps([1_500_000])]).0
+    if case .uint64(let x) = instant.storage, case .uint64(let y) = sameInstant.storage { #expect(x == y) }
     let zeros = try evaluateVector("hash", [.column(.float64, [.float64(0), .float64(-0.0)])]).0
     if case .uint64(let z) = zeros.storage { #expect(z[0] == z[1]) }
   }

@@ -205,6 +205,21 @@ public enum FunctionLibrary {
       return custom(AbsKernel(), c.types[0])
     }
 
+    define(["round"], ["number", "digits"], required: 1) { c throws(ExecError) in
+      try c.requireNumeric(0)
+      let digits = c.count > 1 ? Int(try c.constantInteger(1) ?? 0) : 0
+      let integer = Kernels.isInteger(c.types[0]) && digits >= 0
+      return custom(RoundingKernel(mode: .round, digits: digits), integer ? c.types[0] : .float64)
+    }
+    define(["floor"], ["number"]) { c throws(ExecError) in
+      try c.requireNumeric(0)
+      return custom(RoundingKernel(mode: .floor, digits: 0), Kernels.isInteger(c.types[0]) ? c.types[0] : .float64)
+    }
+    define(["ceil", "ceiling"], ["number"]) { c throws(ExecError) in
+      try c.requireNumeric(0)
+      return custom(RoundingKernel(mode: .ceil, digits: 0), Kernels.isInteger(c.types[0]) ? c.types[0] : .float64)
+    }
+
     // MARK: Hashes
     define(["md5", "sha256"], ["string"]) { c throws(ExecError) in
       try c.requireBytes(0)

@@ -57,10 +57,10 @@ struct HashKernel: ScalarFunctionKernel {
     case .int32(let x): out = x.map { StableHash.integer(Int64($0)) }
     case .uint8(let x): out = x.map { StableHash.integer(Int64($0)) }
     case .uint32(let x): out = x.map { StableHash.integer(Int64($0)) }
-    case .uint64(let x): out = x.map { StableHash.mix($0) }
+    case .uint64(let x): out = x.map { StableHash.integer(Int64(bitPattern: $0)) }
     case .uint16(let x):
-      if v.type == .float16 {
-        out = x.map { StableHash.float(Double(Float16(bitPattern: $0))) }
+      if v.type == .float16, let numbers = Kernels.numeric(v) {
+        out = Kernels.doubles(numbers).map { StableHash.float($0) }
       } else {
         out = x.map { StableHash.integer(Int64($0)) }
       }
