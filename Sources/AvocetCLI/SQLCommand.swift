@@ -5,6 +5,7 @@ import Foundation
 import Parquet
 import SQLParser
 import Storage
+import Synchronization
 
 /// `avocet sql`: run SQL over Delta tables and Parquet files.
 struct SQLCommand: ParsableCommand {
@@ -57,7 +58,10 @@ struct SQLCommand: ParsableCommand {
   }
 
   func run() throws {
-    let session = Session(options: SessionOptions(memoryLimit: memoryLimit.flatMap(ByteSize.parse), threads: threads))
+    let session = Session(
+      options: SessionOptions(
+        memoryLimit: memoryLimit.flatMap(ByteSize.parse), threads: threads,
+        progress: isatty(2) == 1 ? ScanProgress.shared.report : nil))
     try reportingErrors {
       for table in tables {
         let parts = table.split(separator: "=", maxSplits: 1).map(String.init)
@@ -187,4 +191,31 @@ enum ByteSize {
 func printError(label: String, _ message: String) {
   var line = Array("\(label): \(message)\n".utf8)
   line.withUnsafeMutableBytes { _ = write(2, $0.baseAddress, $0.count) }
+}
+
+/// "scanning 12/30 files" on a terminal's standard error while a long scan runs (after a
+/// second), erased when the scan ends.
+final class ScanProgress: Sendable {
+  static let shared = ScanProgress()
+  private let state = Mutex<(start: Double?, shown: Bool)>((nil, false))
+
+  func report(_ done: Int, _ total: Int) {
+    state.withLock { state in
+      let now = Stopwatch.now()
+      if state.start == nil || done == 1 { state.start = now }
+      if done >= total {
+        if state.shown { Self.write("\r\u{1B}[K") }
+        state = (nil, false)
+        return
+      }
+      guard now - (state.start ?? now) > 1 else { return }
+      state.shown = true
+      Self.write("\rscanning \(done)/\(total) files…\u{1B}[K")
+    }
+  }
+
+  private static func write(_ text: String) {
+    var bytes = Array(text.utf8)
+    bytes.withUnsafeMutableBytes { _ = Glibc.write(2, $0.baseAddress, $0.count) }
+  }
 }

@@ -9,6 +9,7 @@ import Synchronization
 struct Executor: Sendable {
   let budget: MemoryBudget
   let threads: Int
+  var progress: (@Sendable (Int, Int) -> Void)? = nil
 
   /// Every row `node` produces, in batches.
   func run(_ node: PlanNode) throws(EngineError) -> [RecordBatch] {

@@ -90,6 +90,8 @@ extension Executor {
     let operators = streaming
     let selectionFilter = selectionTail
     let budget = self.budget
+    let progress = self.progress
+    let unitsDone = Atomic<Int>(0)
 
     let work: @Sendable (Int) -> Void = { _ in
       var state = WorkerState()
@@ -144,6 +146,7 @@ extension Executor {
             return !stop.load(ordering: .relaxed) || sink.isAggregating
           }
           pipeline.scan.metrics.add(read)
+          if let progress { progress(unitsDone.add(1, ordering: .relaxed).newValue, units) }
           if case .collect = sink {
             let batches = collected
             results.withLock { $0[unit] = batches }

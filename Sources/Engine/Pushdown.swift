@@ -33,6 +33,27 @@ enum Pushdown {
         node.op = .scan(source, columns: columns, predicate: combined)
       }
       remaining = condition.conjuncts
+    case .project(let expressions):
+      // Conjuncts that read only passed-through columns go below the projection (views, subqueries).
+      var below: [PhysicalExpression] = []
+      for part in condition.conjuncts {
+        var sources: [Int: Int] = [:]
+        for index in part.columnIndices {
+          guard index < expressions.count, case .column(let source) = expressions[index] else { break }
+          sources[index] = source
+        }
+        if sources.count == part.columnIndices.count, !sources.isEmpty {
+          below.append(part.mapColumns { sources[$0] ?? $0 })
+        } else {
+          remaining.append(part)
+        }
+      }
+      if !below.isEmpty { node.children[0] = filter(node.children[0], .conjunction(below)) }
+      if remaining.isEmpty { return node }
+    case .filter:
+      // Filters commute: this one joins the filters below.
+      node.children[0] = filter(node.children[0], condition)
+      return node
     default:
       remaining = condition.conjuncts
     }

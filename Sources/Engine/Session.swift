@@ -11,10 +11,13 @@ public struct SessionOptions: Sendable {
   public var memoryLimit: Int?
   /// Worker threads for scans (defaults to the number of cores).
   public var threads: Int
+  /// Called from worker threads as scans finish files: (files read, files to read).
+  public var progress: (@Sendable (Int, Int) -> Void)?
 
-  public init(memoryLimit: Int? = nil, threads: Int? = nil) {
+  public init(memoryLimit: Int? = nil, threads: Int? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil) {
     self.memoryLimit = memoryLimit
     self.threads = threads ?? SystemInfo.coreCount
+    self.progress = progress
   }
 }
 
@@ -144,7 +147,9 @@ public final class Session: Sendable {
   }
 
   var executor: Executor {
-    Executor(budget: options.memoryLimit.map { MemoryBudget(limit: $0) } ?? .unlimited(), threads: max(1, options.threads))
+    Executor(
+      budget: options.memoryLimit.map { MemoryBudget(limit: $0) } ?? .unlimited(), threads: max(1, options.threads),
+      progress: options.progress)
   }
 
   func describe(_ describe: Describe, start: ContinuousClock.Instant) throws(EngineError) -> QueryResult {
