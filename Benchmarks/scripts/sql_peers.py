@@ -31,7 +31,7 @@ def best(run):
 
 for index, query in enumerate(queries):
     sql = query.replace("{path}", table)
-    seconds, rows = best(lambda: len(con.execute(sql).fetchall()))
+    seconds, rows = best(lambda: con.execute(sql).fetch_arrow_table().num_rows)
     print(f"duckdb {index} {seconds:.4f} {rows}", flush=True)
 
 for index, query in enumerate(queries):
