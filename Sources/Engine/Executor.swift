@@ -33,6 +33,9 @@ struct Executor: Sendable {
       return [batch]
     case .aggregate(let groupBy, let aggregates):
       if let pipeline = Pipeline(node.child) {
+        if let answer = try MetadataCount.answer(node, pipeline, groupBy: groupBy, aggregates: aggregates, executor: self) {
+          return [answer]
+        }
         return try runPipeline(pipeline, sink: .aggregate(node, groupBy, aggregates))
       }
       let input = try run(node.child)
