@@ -3,8 +3,8 @@ import Delta
 import Exec
 import Expr
 
-/// `SELECT p, COUNT(*) FROM t [WHERE p …] GROUP BY p` over partition columns of a Delta table
-/// needs no data: each file's partition values and `numRecords` (from `add.stats`) answer it.
+/// `SELECT p, COUNT(*) FROM t [WHERE p …] GROUP BY p` over partition columns of a Delta table,
+/// and `SELECT COUNT(*) FROM t`, need no data: each file's partition values and `numRecords` (from `add.stats`) answer it.
 /// The files become one row each with their row count, and COUNT(*) becomes a SUM of it.
 enum MetadataCount {
   /// The aggregate's result from the log alone, or nil when some file lacks the facts (no
@@ -14,10 +14,9 @@ enum MetadataCount {
     executor: Executor
   ) throws(EngineError) -> RecordBatch? {
     guard case .scan(let source, let columns, let predicate) = pipeline.scan.op, case .delta(let snapshot) = source,
-      !groupBy.isEmpty,
       aggregates.allSatisfy({ $0.kind == .countStar && $0.filter == nil }),
       pipeline.operators.allSatisfy({ if case .filter = $0.op { true } else { false } }),
-      columns.allSatisfy(snapshot.partitionColumns.contains)
+      columns.allSatisfy(snapshot.partitionColumns.contains) || (groupBy.isEmpty && pipeline.operators.isEmpty)
     else { return nil }
     let planned = try source.plan(columns: columns, predicate: predicate)
     guard case .delta(let scan) = planned.kind else { return nil }
@@ -29,6 +28,8 @@ enum MetadataCount {
       guard let records else { return nil }
       counts.append(records)
     }
+    // A global count of no files is 0, which a SUM of nothing would not give.
+    if groupBy.isEmpty && counts.isEmpty { return nil }
     pipeline.scan.scanStatistics = planned.statistics
 
     // One row per file: the partition values, then its row count.
@@ -46,6 +47,7 @@ enum MetadataCount {
       batch = try Pipeline.apply(filter, to: batch)
       filter.metrics.record(rows: batch.rowCount, since: start)
     }
+    if groupBy.isEmpty && batch.rowCount == 0 { return nil }
     let weight = PhysicalExpression.column(columns.count)
     let sums = aggregates.map { AggregateSpec(.sum, weight, as: $0.name) }
     let start = ContinuousClock.now

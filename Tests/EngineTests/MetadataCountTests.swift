@@ -30,5 +30,12 @@ import Testing
     }
     let total = try session.execute("SELECT year, count(*) FROM t GROUP BY ALL")
     #expect(Corpus.render(total) == ["2024\t5000"])
+    let global = try session.execute("SELECT count(*) FROM t")
+    #expect(Corpus.render(global) == ["5000"])
+    #expect(global.scans.first?.rowsRead == 0)
+    for filter in ["day = 99", "day + 1 = 100"] {
+      let none = try session.execute("SELECT count(*) FROM t WHERE \(filter)")
+      #expect(Corpus.render(none) == ["0"], "\(filter)")
+    }
   }
 }
