@@ -130,7 +130,7 @@ struct DemoCommand: ParsableCommand {
     }
     formatter.finish(schema: result.schema)
     if result.rowCount > shown { out.write("   … \(result.rowCount) rows in all\n") }
-    let seconds = Double(result.elapsed.components.seconds) + Double(result.elapsed.components.attoseconds) / 1e18
+    let seconds = result.elapsed.seconds
     var line = "   time \(formatSeconds(seconds))"
     for scan in result.scans {
       let skipped = scan.filesPrunedByPartition + scan.filesSkippedByStatistics

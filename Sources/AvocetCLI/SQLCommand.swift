@@ -92,7 +92,7 @@ struct SQLCommand: ParsableCommand {
     do {
       try session.executeScript(text) { (_, result) throws(EngineError) in
         do { try printer.print(result) } catch { throw EngineError(.execution, "\(error)") }
-        if timer { printError(label: "time", "\(formatSeconds(Double(result.elapsed.components.seconds) + Double(result.elapsed.components.attoseconds) / 1e18))") }
+        if timer { printError(label: "time", "\(formatSeconds(result.elapsed.seconds))") }
       }
       try printer.finish()
     } catch let error as EngineError {

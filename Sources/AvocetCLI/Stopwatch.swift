@@ -37,3 +37,8 @@ func formatBytes(_ bytes: Int) -> String {
 func formatCount(_ count: Double) -> String {
   count >= 1_000_000 ? "\((count / 100_000).rounded() / 10) M" : "\(Int(count.rounded()))"
 }
+
+extension Duration {
+  /// The duration in seconds, for printing.
+  var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

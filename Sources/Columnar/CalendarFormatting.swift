@@ -61,6 +61,37 @@ public enum CalendarFormatting {
     if utc { out.append(UInt8(ascii: "Z")) }
   }
 
+  /// Whether `year` has a 29th of February.
+  public static func isLeap(_ year: Int64) -> Bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+  }
+
+  /// Days in `month` (1...12) of `year`.
+  public static func daysInMonth(year: Int64, month: Int) -> Int {
+    switch month {
+    case 2: isLeap(year) ? 29 : 28
+    case 4, 6, 9, 11: 30
+    default: 31
+    }
+  }
+
+  /// `YYYY-MM-DD HH:MM:SS[.f]` with the fraction's trailing zeros dropped, and `+00` when `utc`:
+  /// DuckDB's text for timestamps (instants in UTC).
+  public static func appendSQLTimestamp(_ value: Int64, unit: TimeUnit, utc: Bool, to out: inout [UInt8]) {
+    let perSecond = unit.perSecond
+    let seconds = floorDiv(value, perSecond)
+    let fraction = value &- seconds &* perSecond
+    let days = floorDiv(seconds, 86_400)
+    appendDate(days: days, to: &out)
+    out.append(UInt8(ascii: " "))
+    appendClock(secondsOfDay: seconds &- days &* 86_400, to: &out)
+    if fraction != 0 {
+      appendFraction(fraction, unit: unit, to: &out)
+      while out.last == UInt8(ascii: "0") { out.removeLast() }
+    }
+    if utc { out.append(contentsOf: "+00".utf8) }
+  }
+
   /// Floor division, so that instants before 1970 land on the right day.
   @inlinable public static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
     let q = a / b

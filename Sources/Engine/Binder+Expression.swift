@@ -370,7 +370,7 @@ extension Binder {
     do {
       type = try expression.resultType(over: context.schema)
     } catch {
-      throw EngineError(.binding, Binder.describe(error), at: location)
+      throw EngineError(.binding, error.message, at: location)
     }
     if expression.referencesColumns { return Bound(expression: expression, type: type) }
     do {
@@ -380,8 +380,6 @@ extension Binder {
       return Bound(expression: expression, type: type)
     }
   }
-
-  static func describe(_ error: ExecError) -> String { error.message }
 
   /// The value of an expression without column references.
   static func fold(_ expression: PhysicalExpression) throws(ExecError) -> PhysicalExpression {

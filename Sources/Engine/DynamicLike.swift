@@ -15,7 +15,10 @@ struct DynamicLike: ScalarFunctionKernel {
     guard case .binary(let to, let tb) = text.storage, case .binary(let po, let pb) = patterns.storage else {
       return ColumnVector.nulls(.boolean, count: rowCount)
     }
-    var compiled: [String: LikePattern] = [:]
+    // Patterns are compiled once each; consecutive rows with the same pattern (the usual case)
+    // reuse it without a lookup.
+    var compiled: [ArraySlice<UInt8>: LikePattern] = [:]
+    var last: (bytes: ArraySlice<UInt8>, pattern: LikePattern)? = nil
     var bits = Bitmap(repeating: false, count: rowCount)
     var valid = Bitmap(repeating: true, count: rowCount)
     for row in 0..<rowCount {
@@ -23,14 +26,17 @@ struct DynamicLike: ScalarFunctionKernel {
         valid[row] = false
         continue
       }
-      let key = String(decoding: pb[Int(po[row])..<Int(po[row + 1])], as: UTF8.self)
+      let bytes = pb[Int(po[row])..<Int(po[row + 1])]
       let pattern: LikePattern
-      if let cached = compiled[key] {
+      if let last, last.bytes.elementsEqual(bytes) {
+        pattern = last.pattern
+      } else if let cached = compiled[bytes] {
         pattern = cached
       } else {
-        pattern = try LikePattern(key, caseInsensitive: caseInsensitive, escape: escape)
-        compiled[key] = pattern
+        pattern = try LikePattern(String(decoding: bytes, as: UTF8.self), caseInsensitive: caseInsensitive, escape: escape)
+        compiled[bytes] = pattern
       }
+      last = (bytes, pattern)
       let hit = tb.withUnsafeBufferPointer { b in
         pattern.matches(UnsafeBufferPointer(rebasing: b[Int(to[row])..<Int(to[row + 1])]))
       }

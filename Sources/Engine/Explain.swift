@@ -20,15 +20,7 @@ enum Explain {
       line += "  [rows=\(Format.count(rows)) time=\(Format.milliseconds(millis))]"
     }
     lines.append(line)
-    if case .scan = node.op, let planned = node.scanStatistics {
-      var s = planned
-      if analyzed {
-        let read = node.metrics.scan.withLock { $0 }
-        s.rowGroups = read.rowGroups
-        s.rowGroupsSkipped = read.rowGroupsSkipped
-        s.rowsRead = read.rowsRead
-        s.bytesRead = read.bytesRead
-      }
+    if let s = node.scanReport(analyzed: analyzed) {
       lines.append(
         indent + "    files: \(s.files) in table, \(s.filesPrunedByPartition) pruned by partition, "
           + "\(s.filesSkippedByStatistics) skipped by statistics, \(s.filesRead) read")

@@ -55,14 +55,6 @@ struct Interval: Sendable, Hashable {
   }
 }
 
-extension IntervalUnit {
-  init?(word: String) {
-    var upper = word.uppercased()
-    if upper.hasSuffix("S"), IntervalUnit(rawValue: String(upper.dropLast())) != nil { upper.removeLast() }
-    self.init(rawValue: upper)
-  }
-}
-
 extension String {
   var trimmingSpaces: String {
     String(drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
@@ -93,7 +85,7 @@ struct IntervalAddition: ScalarFunctionKernel {
         let monthIndex = civil.year * 12 + Int64(civil.month - 1) + interval.months
         let year = CalendarFormatting.floorDiv(monthIndex, 12)
         let month = Int(monthIndex - year * 12) + 1
-        let lastDay = Interval.daysIn(month: month, year: year)
+        let lastDay = CalendarFormatting.daysInMonth(year: year, month: month)
         t = CalendarFormatting.days(year: year, month: month, day: min(civil.day, lastDay)) * perDay + within
       }
       let (sum, overflow) = t.addingReportingOverflow(interval.micros)
@@ -104,12 +96,3 @@ struct IntervalAddition: ScalarFunctionKernel {
   }
 }
 
-extension Interval {
-  static func daysIn(month: Int, year: Int64) -> Int {
-    switch month {
-    case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-    case 4, 6, 9, 11: return 30
-    default: return 31
-    }
-  }
-}

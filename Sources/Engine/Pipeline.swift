@@ -143,7 +143,7 @@ extension Executor {
               node.metrics.nanoseconds.add(Int((ContinuousClock.now - opStart).nanoseconds), ordering: .relaxed)
             }
             scanTime = ContinuousClock.now
-            return !stop.load(ordering: .relaxed) || sink.isAggregating
+            return !stop.load(ordering: .relaxed)
           }
           pipeline.scan.metrics.add(read)
           if let progress { progress(unitsDone.add(1, ordering: .relaxed).newValue, units) }
@@ -195,18 +195,5 @@ extension Executor {
       node.metrics.record(rows: result.rowCount, since: start)
       return [result]
     }
-  }
-}
-
-extension PipelineSink {
-  var isAggregating: Bool {
-    if case .collect = self { return false }
-    return true
-  }
-}
-
-extension Duration {
-  var nanoseconds: Int64 {
-    components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
   }
 }

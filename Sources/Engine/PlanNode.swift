@@ -43,6 +43,25 @@ final class PlanNode: @unchecked Sendable {
   }
 
   var child: PlanNode { children[0] }
+
+  /// A scan's file counts, with what its reads found when it ran.
+  func scanReport(analyzed: Bool) -> ScanStatistics? {
+    guard case .scan = op, var report = scanStatistics else { return nil }
+    if analyzed {
+      let read = metrics.scan.withLock { $0 }
+      report.rowGroups = read.rowGroups
+      report.rowGroupsSkipped = read.rowGroupsSkipped
+      report.rowsRead = read.rowsRead
+      report.bytesRead = read.bytesRead
+    }
+    return report
+  }
+}
+
+extension Duration {
+  var nanoseconds: Int64 {
+    components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
+  }
 }
 
 /// What an operator did during EXPLAIN ANALYZE: rows produced and time spent (summed over
@@ -56,9 +75,7 @@ final class NodeMetrics: Sendable {
   func record(rows count: Int, since start: ContinuousClock.Instant) {
     rows.add(count, ordering: .relaxed)
     batches.add(1, ordering: .relaxed)
-    let elapsed = ContinuousClock.now - start
-    let nanos = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
-    nanoseconds.add(Int(nanos), ordering: .relaxed)
+    nanoseconds.add(Int((ContinuousClock.now - start).nanoseconds), ordering: .relaxed)
   }
 
   func add(_ statistics: ScanStatistics) {

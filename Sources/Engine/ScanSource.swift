@@ -119,16 +119,11 @@ struct PlannedScan: Sendable {
         var reader = try ParquetFileReader(path: path)
         reader.decodesInParallel = decodeInParallel
         let indices = try reader.columnIndices(schema.fields.map(\.name))
-        let names = Set(schema.fields.map(\.name))
         read.rowGroups = reader.rowGroupCount
         for group in 0..<reader.rowGroupCount {
           let batch = try reader.readRowGroup(group, columns: indices)
           read.rowsRead += batch.rowCount
-          for chunk in reader.metadata.rowGroups[group].columns {
-            if let meta = chunk.metaData, let top = meta.pathInSchema.first, names.contains(top) {
-              read.bytesRead += meta.totalCompressedSize
-            }
-          }
+          read.bytesRead += reader.compressedSize(rowGroup: group, columns: indices)
           let conformed = try RecordBatch(schema: schema, columns: batch.columns, rowCount: batch.rowCount)
           guard try visit(conformed) else { break }
         }

@@ -189,17 +189,7 @@ public final class Session: Sendable {
   }
 
   static func scans(of node: PlanNode, analyzed: Bool) -> [ScanStatistics] {
-    var result: [ScanStatistics] = []
-    if case .scan = node.op, var s = node.scanStatistics {
-      if analyzed {
-        let read = node.metrics.scan.withLock { $0 }
-        s.rowGroups = read.rowGroups
-        s.rowGroupsSkipped = read.rowGroupsSkipped
-        s.rowsRead = read.rowsRead
-        s.bytesRead = read.bytesRead
-      }
-      result.append(s)
-    }
+    var result = node.scanReport(analyzed: analyzed).map { [$0] } ?? []
     for child in node.children { result += scans(of: child, analyzed: analyzed) }
     return result
   }

@@ -275,7 +275,6 @@ public struct HashAggregate: Sendable {
     var me = self
     if groupBy.isEmpty && me.table.count == 0 {
       _ = me.table.findOrInsert(nil, 0, hash: ByteHashing.hash(nil, 0))
-      for k in me.states.indices { me.states[k].grow(to: 1) }
     }
     let groups = me.table.count
     for k in me.states.indices { me.states[k].growAll(to: groups) }

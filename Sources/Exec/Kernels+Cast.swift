@@ -239,7 +239,7 @@ extension Kernels {
         if case .boolean(let b) = v.storage {
           bytes.append(contentsOf: (b[i] ? "true" : "false").utf8)
         } else if case .timestamp(let unit, let utc) = v.type, case .int64(let t) = v.storage {
-          appendSQLTimestamp(t[i], unit: unit, utc: utc, to: &bytes)
+          CalendarFormatting.appendSQLTimestamp(t[i], unit: unit, utc: utc, to: &bytes)
         } else {
           ValueRenderer.appendValue(v, row: i, json: false, to: &bytes)
         }
@@ -257,37 +257,3 @@ extension DataType {
   }
 }
 
-extension Kernels {
-  /// `2024-01-05 06:07:08[.5][+00]`: DuckDB's text for timestamps (UTC for instants).
-  static func appendSQLTimestamp(_ value: Int64, unit: TimeUnit, utc: Bool, to bytes: inout [UInt8]) {
-    let perDay = 86_400 * unit.perSecond
-    let day = CalendarFormatting.floorDiv(value, perDay)
-    let within = value - day * perDay
-    let seconds = within / unit.perSecond
-    let fraction = within % unit.perSecond
-    let civil = CalendarFormatting.civil(fromDays: day)
-    func two(_ x: Int64) { bytes.append(UInt8(48 + x / 10)); bytes.append(UInt8(48 + x % 10)) }
-    var year = String(civil.year)
-    while year.count < 4 { year = "0" + year }
-    bytes.append(contentsOf: year.utf8)
-    bytes.append(UInt8(ascii: "-"))
-    two(Int64(civil.month))
-    bytes.append(UInt8(ascii: "-"))
-    two(Int64(civil.day))
-    bytes.append(UInt8(ascii: " "))
-    two(seconds / 3600)
-    bytes.append(UInt8(ascii: ":"))
-    two(seconds / 60 % 60)
-    bytes.append(UInt8(ascii: ":"))
-    two(seconds % 60)
-    if fraction > 0 {
-      var digits = String(fraction)
-      let width = unit == .millisecond ? 3 : (unit == .microsecond ? 6 : 9)
-      while digits.count < width { digits = "0" + digits }
-      while digits.hasSuffix("0") { digits.removeLast() }
-      bytes.append(UInt8(ascii: "."))
-      bytes.append(contentsOf: digits.utf8)
-    }
-    if utc { bytes.append(contentsOf: "+00".utf8) }
-  }
-}

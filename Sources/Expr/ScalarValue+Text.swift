@@ -429,7 +429,7 @@ struct TextParser {
     guard consume(UInt8(ascii: "-")), let month = digits(2), consume(UInt8(ascii: "-")), let day = digits(2) else {
       return nil
     }
-    guard month >= 1, month <= 12, day >= 1, day <= Self.daysInMonth(year: year, month: Int(month)) else { return nil }
+    guard month >= 1, month <= 12, day >= 1, day <= Int64(CalendarFormatting.daysInMonth(year: year, month: Int(month))) else { return nil }
     return CalendarFormatting.days(year: year, month: Int(month), day: Int(day))
   }
 
@@ -444,16 +444,6 @@ struct TextParser {
       digits(2) != nil
     else { return false }
     return true
-  }
-
-  static func daysInMonth(year: Int64, month: Int) -> Int64 {
-    switch month {
-    case 2:
-      let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-      return leap ? 29 : 28
-    case 4, 6, 9, 11: return 30
-    default: return 31
-    }
   }
 
   /// `HH:MM[:SS[.fraction]]` as microseconds since midnight (fraction truncated to microseconds).

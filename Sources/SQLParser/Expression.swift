@@ -92,7 +92,8 @@ public enum IntervalUnit: String, Sendable, Hashable, CaseIterable {
   case millisecond = "MILLISECOND"
   case microsecond = "MICROSECOND"
 
-  init?(word: String) {
+  /// The unit a word names, singular or plural, in any case: `day`, `DAYS`.
+  public init?(word: String) {
     var upper = word.uppercased()
     if upper.hasSuffix("S"), IntervalUnit(rawValue: String(upper.dropLast())) != nil { upper.removeLast() }
     self.init(rawValue: upper)

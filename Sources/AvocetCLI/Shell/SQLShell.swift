@@ -72,7 +72,7 @@ struct SQLShell {
       try session.executeScript(sql) { (_, result) throws(EngineError) in
         do { try printer.print(result) } catch { throw EngineError(.execution, "\(error)") }
         if timer {
-          let seconds = Double(result.elapsed.components.seconds) + Double(result.elapsed.components.attoseconds) / 1e18
+          let seconds = result.elapsed.seconds
           say("time: \(formatSeconds(seconds))\n")
         }
       }

@@ -18,18 +18,6 @@ enum CivilTime {
     micros &- day(ofMicros: micros) &* microsPerDay
   }
 
-  static func isLeap(_ year: Int64) -> Bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-  }
-
-  static func daysInMonth(year: Int64, month: Int) -> Int {
-    switch month {
-    case 2: isLeap(year) ? 29 : 28
-    case 4, 6, 9, 11: 30
-    default: 31
-    }
-  }
-
   /// 0 = Sunday … 6 = Saturday (1970-01-01 was a Thursday).
   @inline(__always) static func weekday(_ days: Int64) -> Int {
     Int(((days + 4) % 7 + 7) % 7)
@@ -58,7 +46,7 @@ enum CivilTime {
   /// Days since 1970-01-01 of a valid civil date, nil when the date does not exist.
   static func validDays(year: Int64, month: Int64, day: Int64) -> Int64? {
     guard month >= 1, month <= 12, day >= 1, year > -5_000_000, year < 5_000_000 else { return nil }
-    guard day <= Int64(daysInMonth(year: year, month: Int(month))) else { return nil }
+    guard day <= Int64(CalendarFormatting.daysInMonth(year: year, month: Int(month))) else { return nil }
     return CalendarFormatting.days(year: year, month: Int(month), day: Int(day))
   }
 

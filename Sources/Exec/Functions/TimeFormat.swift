@@ -335,7 +335,7 @@ struct TimeFormat: Sendable {
     guard hour <= 23, minute <= 59, second <= 59 else { return nil }
     let days: Int64
     if let dayOfYear {
-      guard dayOfYear <= (CivilTime.isLeap(year) ? 366 : 365),
+      guard dayOfYear <= (CalendarFormatting.isLeap(year) ? 366 : 365),
         let first = CivilTime.validDays(year: year, month: 1, day: 1)
       else { return nil }
       days = first + dayOfYear - 1
