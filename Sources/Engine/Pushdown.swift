@@ -66,6 +66,12 @@ enum Pushdown {
     convert(condition, columns, schema)?.predicate
   }
 
+  /// A predicate equivalent to `condition`, or nil when part of it cannot be expressed as one.
+  static func exactPredicate(_ condition: PhysicalExpression, columns: [String], schema: Schema) -> Predicate? {
+    guard let converted = convert(condition, columns, schema), converted.exact else { return nil }
+    return converted.predicate
+  }
+
   /// The converted predicate and whether it is exact (needed under NOT).
   private static func convert(_ e: PhysicalExpression, _ columns: [String], _ schema: Schema) -> (predicate: Predicate, exact: Bool)? {
     func column(_ x: PhysicalExpression) -> (ColumnPath, DataType)? {

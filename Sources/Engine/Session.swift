@@ -128,11 +128,11 @@ public final class Session: Sendable {
         kind: .rows, schema: Schema([Field("name", .string)]), batches: [try Session.textBatch(names, name: "name")],
         elapsed: .now - start, scans: [])
     case .optimize(let s):
-      throw EngineError(.unsupported, "OPTIMIZE is not available yet", at: s.location)
+      return try optimize(s, start: start)
     case .vacuum(let s):
-      throw EngineError(.unsupported, "VACUUM is not available yet", at: s.location)
+      return try vacuum(s, start: start)
     case .restore(let s):
-      throw EngineError(.unsupported, "RESTORE is not available yet", at: s.location)
+      return try restore(s, start: start)
     }
   }
 

@@ -141,7 +141,16 @@ struct Parser {
         } while consume(.comma)
       }
     }
-    return Optimize(table: table, predicate: predicate, zOrderBy: zOrderBy, location: start.location)
+    var curve: String?
+    if !zOrderBy.isEmpty, consume(.using) {
+      let word = current
+      guard word.kind == .word, ["hilbert", "zorder"].contains(word.value.lowercased()) else {
+        throw unexpected("HILBERT or ZORDER after USING")
+      }
+      advance()
+      curve = word.value.lowercased()
+    }
+    return Optimize(table: table, predicate: predicate, zOrderBy: zOrderBy, curve: curve, location: start.location)
   }
 
   @inline(never)

@@ -50,6 +50,7 @@ struct SQLWriter {
         write(" ZORDER BY (")
         list(optimize.zOrderBy) { $0.write($1.description) }
         write(")")
+        if let curve = optimize.curve { write(" USING \(curve.uppercased())") }
       }
     case .vacuum(let vacuum):
       write("VACUUM \(vacuum.table)")

@@ -64,15 +64,18 @@ public struct Optimize: Sendable, Hashable {
   public var table: QualifiedName
   public var predicate: Expression?
   public var zOrderBy: [QualifiedName]
+  /// Avocet's `ZORDER BY (…) USING HILBERT` (or `USING ZORDER`): the curve, lowercased.
+  public var curve: String?
   @IgnoredInEquality public var location: SourceLocation
 
   public init(
-    table: QualifiedName, predicate: Expression? = nil, zOrderBy: [QualifiedName] = [],
+    table: QualifiedName, predicate: Expression? = nil, zOrderBy: [QualifiedName] = [], curve: String? = nil,
     location: SourceLocation = .start
   ) {
     self.table = table
     self.predicate = predicate
     self.zOrderBy = zOrderBy
+    self.curve = curve
     self.location = location
   }
 }

@@ -107,3 +107,13 @@ extension Action {
     return .object(JSONObject(keys.map { key in (key, map[key].map { .string($0) } ?? .null) }))
   }
 }
+
+extension AddFile {
+  /// The `remove` action that takes this file out of the table at `timestamp`, carrying what
+  /// readers of the tombstone need (partition values, size, statistics, deletion vector).
+  public func removal(at timestamp: Int64, dataChange: Bool) -> RemoveFile {
+    RemoveFile(
+      path: path, deletionTimestamp: timestamp, dataChange: dataChange, extendedFileMetadata: true,
+      partitionValues: partitionValues, size: size, stats: stats, deletionVector: deletionVector)
+  }
+}

@@ -16,6 +16,10 @@ final class DataFileWriter {
   let partitionColumns: [String]
   let dataSchema: Schema
   let targetFileSize: Int
+  /// A file is also closed once it holds this many rows (Spark's `maxRecordsPerFile`).
+  let maxRowsPerFile: Int?
+  /// The `dataChange` flag of the `add` actions: false when rows are only rearranged (OPTIMIZE).
+  let dataChange: Bool
   let parquetOptions: ParquetWriteOptions
   let indexedColumns: Set<ColumnPath>
   /// The most files kept open at once (each buffers up to a row group).
@@ -36,6 +40,7 @@ final class DataFileWriter {
     var writer: ParquetFileWriter?
     var stats: StatisticsCollector
     var lastUse = 0
+    var rows = 0
     init(relativePath: String, fullPath: String, partitionValues: [String: String], writer: consuming ParquetFileWriter, stats: StatisticsCollector) {
       self.relativePath = relativePath
       self.fullPath = fullPath
@@ -47,8 +52,11 @@ final class DataFileWriter {
 
   init(
     tableRoot: String, storage: any TableStorage, schema: Schema, partitionColumns: [String],
-    configuration: [String: String], targetFileSize: Int, parquetOptions: ParquetWriteOptions, maxOpenFiles: Int = 16
+    configuration: [String: String], targetFileSize: Int, maxRowsPerFile: Int? = nil, dataChange: Bool = true,
+    parquetOptions: ParquetWriteOptions, maxOpenFiles: Int = 16
   ) {
+    self.maxRowsPerFile = maxRowsPerFile.map { max(1, $0) }
+    self.dataChange = dataChange
     self.tableRoot = tableRoot
     self.storage = storage
     self.schema = schema
@@ -119,17 +127,34 @@ final class DataFileWriter {
 
   private func append(_ data: RecordBatch, partitionValues: [String: String]) throws(DeltaError) {
     let directory = PartitionPath.directory(columns: partitionColumns, values: partitionValues)
-    useCounter += 1
-    let file = try openFile(directory: directory, partitionValues: partitionValues)
-    file.lastUse = useCounter
-    file.stats.add(data)
-    do {
-      try file.writer?.write(data)
-    } catch {
-      throw DeltaError(.io, "cannot write a data file: \(error)", path: file.fullPath, cause: error)
+    var start = 0
+    while start < data.rowCount {
+      useCounter += 1
+      let file = try openFile(directory: directory, partitionValues: partitionValues)
+      file.lastUse = useCounter
+      // With a row limit, a batch may end one file and start the next.
+      let take = min(data.rowCount - start, maxRowsPerFile.map { $0 - file.rows } ?? Int.max)
+      let part = take == data.rowCount ? data : try Self.slice(data, start, take)
+      file.stats.add(part)
+      file.rows += take
+      start += take
+      do {
+        try file.writer?.write(part)
+      } catch {
+        throw DeltaError(.io, "cannot write a data file: \(error)", path: file.fullPath, cause: error)
+      }
+      if (file.writer?.bytesWritten ?? 0) >= targetFileSize || file.rows >= (maxRowsPerFile ?? Int.max) {
+        try finish(directory)
+      }
     }
-    if (file.writer?.bytesWritten ?? 0) >= targetFileSize {
-      try finish(directory)
+  }
+
+  private static func slice(_ data: RecordBatch, _ start: Int, _ count: Int) throws(DeltaError) -> RecordBatch {
+    let rows = (start..<start + count).map { Int32($0) }
+    do {
+      return try RecordBatch(schema: data.schema, columns: data.columns.map { $0.gathered(rows) }, rowCount: count)
+    } catch {
+      throw DeltaError(.invalidArgument, "\(error)")
     }
   }
 
@@ -179,7 +204,7 @@ final class DataFileWriter {
     finished.append(
       AddFile(
         path: PartitionPath.uriEncoded(file.relativePath), partitionValues: file.partitionValues, size: info.size,
-        modificationTime: info.modificationTime, dataChange: true, stats: file.stats.json()))
+        modificationTime: info.modificationTime, dataChange: dataChange, stats: file.stats.json()))
   }
 
   /// Finishes every open file and returns the `add` actions of all files written.

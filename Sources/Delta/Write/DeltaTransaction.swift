@@ -46,6 +46,9 @@ public struct DeltaTransaction: Sendable {
     /// Files whose partition values satisfy the predicate.
     case partitions(Predicate)
     case wholeTable
+    /// Only the files the transaction removes, rewritten without changing data (OPTIMIZE):
+    /// concurrent appends do not conflict, a concurrent removal of one of those files does.
+    case rewrittenFiles
   }
 
   public init(tablePath: String, storage: any TableStorage = LocalTableStorage(), snapshot: Snapshot?, operation: String) {
@@ -211,13 +214,14 @@ public struct DeltaTransaction: Sendable {
       case .metadata: throw conflict("the table metadata (schema, partitioning or properties) changed")
       case .transaction(let txn) where ourAppIds.contains(txn.appId):
         throw conflict("application '\(txn.appId)' committed its transaction version \(txn.version) concurrently")
-      case .remove(let remove) where remove.dataChange:
+      case .remove(let remove):
+        // Removed twice (even by a rewrite such as OPTIMIZE) would resurrect or duplicate rows.
         if readFiles.contains(remove.key) { throw conflict("file '\(remove.path)' that this transaction read was removed") }
-        if case .wholeTable = readPredicate { throw conflict("files of the table were removed") }
+        if remove.dataChange, case .wholeTable = readPredicate { throw conflict("files of the table were removed") }
       case .add(let add) where add.dataChange:
         if changesMetadata { throw conflict("files were added while this transaction changes the metadata") }
         switch readPredicate {
-        case .nothing: break
+        case .nothing, .rewrittenFiles: break
         case .wholeTable: throw conflict("files were added to the table this transaction overwrites")
         case .partitions(let predicate):
           var values: [String: String?] = [:]

@@ -29,6 +29,8 @@ public struct WriteOptions: Sendable {
   public var replaceWhere: Predicate?
   /// A data file is closed and a new one started once it reaches this many bytes.
   public var targetFileSize = 100 << 20
+  /// A data file is also closed once it holds this many rows (nil: no limit).
+  public var maxRowsPerFile: Int?
   /// Parquet settings (codec SNAPPY by default).
   public var parquet = ParquetWriteOptions()
   /// For a new table: name, description and properties (`delta.*` and user ones).
@@ -170,7 +172,7 @@ public final class TableWriter {
       files = DataFileWriter(
         tableRoot: root, storage: storage, schema: schema, partitionColumns: partitionColumns,
         configuration: newMetadata?.configuration ?? existing?.properties ?? [:],
-        targetFileSize: options.targetFileSize, parquetOptions: options.parquet)
+        targetFileSize: options.targetFileSize, maxRowsPerFile: options.maxRowsPerFile, parquetOptions: options.parquet)
     }
   }
 
@@ -253,11 +255,7 @@ public final class TableWriter {
             else { continue }
           }
           removed += 1
-          txn.add(
-            .remove(
-              RemoveFile(
-                path: file.path, deletionTimestamp: now, dataChange: true, extendedFileMetadata: true,
-                partitionValues: file.partitionValues, size: file.size, deletionVector: file.deletionVector)))
+          txn.add(.remove(file.removal(at: now, dataChange: true)))
         }
         txn.readPredicate = options.replaceWhere.map { .partitions($0) } ?? .wholeTable
       }
@@ -352,8 +350,15 @@ enum WriterFeatures {
     return DeltaProtocol(minReaderVersion: 1, minWriterVersion: 2)
   }
 
-  /// Throws unless Avocet can write to the table, naming the version or feature it lacks.
+  /// Throws unless Avocet can write data files to the table, naming the version or feature it lacks.
   static func checkWritable(_ snapshot: Snapshot) throws(DeltaError) {
+    try checkProtocolWritable(snapshot)
+    try checkDataWritable(snapshot)
+  }
+
+  /// Throws unless Avocet supports the table's reader and writer protocol and features: enough to
+  /// commit actions that only reference existing files (VACUUM, RESTORE).
+  static func checkProtocolWritable(_ snapshot: Snapshot) throws(DeltaError) {
     let p = snapshot.deltaProtocol
     try TableFeatures.checkReadable(p, path: snapshot.tableRoot)
     if p.minWriterVersion > 2 && p.minWriterVersion < 7 {
@@ -369,6 +374,10 @@ enum WriterFeatures {
           path: snapshot.tableRoot)
       }
     }
+  }
+
+  /// Throws when the table has column properties Avocet cannot honour in data it writes.
+  static func checkDataWritable(_ snapshot: Snapshot) throws(DeltaError) {
     func hasInvariant(_ fields: [Field]) -> Bool {
       fields.contains {
         if $0.metadata["delta.invariants"] != nil { return true }
