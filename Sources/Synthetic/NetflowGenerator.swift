@@ -98,7 +98,7 @@ public struct NetflowGenerator: Sendable {
       idInput.append(UInt8(ascii: "|"))
       idInput.append(contentsOf: clientIP.bytes[clientStart...])
       idInput.append(UInt8(ascii: "|"))
-      appendDecimal(UInt64(bitPattern: time), to: &idInput)
+      StringColumnBuilder.appendDecimal(UInt64(bitPattern: time), to: &idInput)
       idInput.withUnsafeBytes { SHA256.appendHexDigest(of: $0, to: &eventID.bytes) }
       eventID.finishValue()
     }
@@ -127,9 +127,9 @@ public struct NetflowGenerator: Sendable {
   private mutating func appendPrivateIP(to out: inout [UInt8]) {
     let bits = random.next()
     switch bits % 3 {
-    case 0: appendQuad(10, UInt8(truncatingIfNeeded: bits >> 8), UInt8(truncatingIfNeeded: bits >> 16), UInt8(truncatingIfNeeded: bits >> 24), to: &out)
-    case 1: appendQuad(172, 16 + UInt8(truncatingIfNeeded: bits >> 8) % 16, UInt8(truncatingIfNeeded: bits >> 16), UInt8(truncatingIfNeeded: bits >> 24), to: &out)
-    default: appendQuad(192, 168, UInt8(truncatingIfNeeded: bits >> 16), UInt8(truncatingIfNeeded: bits >> 24), to: &out)
+    case 0: StringColumnBuilder.appendQuad(10, UInt8(truncatingIfNeeded: bits >> 8), UInt8(truncatingIfNeeded: bits >> 16), UInt8(truncatingIfNeeded: bits >> 24), to: &out)
+    case 1: StringColumnBuilder.appendQuad(172, 16 + UInt8(truncatingIfNeeded: bits >> 8) % 16, UInt8(truncatingIfNeeded: bits >> 16), UInt8(truncatingIfNeeded: bits >> 24), to: &out)
+    default: StringColumnBuilder.appendQuad(192, 168, UInt8(truncatingIfNeeded: bits >> 16), UInt8(truncatingIfNeeded: bits >> 24), to: &out)
     }
   }
 
@@ -143,24 +143,9 @@ public struct NetflowGenerator: Sendable {
         a == 0 || a == 10 || a == 127 || a >= 224 || (a == 169 && b == 254) || (a == 172 && b >= 16 && b < 32)
         || (a == 192 && b == 168) || (a == 100 && b >= 64 && b < 128)
       if reserved { continue }
-      appendQuad(a, b, UInt8(truncatingIfNeeded: bits >> 16), UInt8(truncatingIfNeeded: bits >> 24), to: &out)
+      StringColumnBuilder.appendQuad(a, b, UInt8(truncatingIfNeeded: bits >> 16), UInt8(truncatingIfNeeded: bits >> 24), to: &out)
       return
     }
-  }
-
-  private func appendQuad(_ a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8, to out: inout [UInt8]) {
-    appendDecimal(UInt64(a), to: &out)
-    out.append(UInt8(ascii: "."))
-    appendDecimal(UInt64(b), to: &out)
-    out.append(UInt8(ascii: "."))
-    appendDecimal(UInt64(c), to: &out)
-    out.append(UInt8(ascii: "."))
-    appendDecimal(UInt64(d), to: &out)
-  }
-
-  private func appendDecimal(_ value: UInt64, to out: inout [UInt8]) {
-    if value >= 10 { appendDecimal(value / 10, to: &out) }
-    out.append(UInt8(ascii: "0") + UInt8(value % 10))
   }
 
   private static func dictionaryVector(indices: [Int32], values: [String]) -> ColumnVector {
@@ -185,6 +170,28 @@ struct StringColumnBuilder {
   }
 
   mutating func finishValue() { offsets.append(Int32(bytes.count)) }
+
+  /// Appends the dotted quad of an IPv4 address (most significant byte first).
+  mutating func appendIPv4(_ address: UInt32) {
+    Self.appendQuad(
+      UInt8(truncatingIfNeeded: address >> 24), UInt8(truncatingIfNeeded: address >> 16),
+      UInt8(truncatingIfNeeded: address >> 8), UInt8(truncatingIfNeeded: address), to: &bytes)
+  }
+
+  static func appendQuad(_ a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8, to out: inout [UInt8]) {
+    appendDecimal(UInt64(a), to: &out)
+    out.append(UInt8(ascii: "."))
+    appendDecimal(UInt64(b), to: &out)
+    out.append(UInt8(ascii: "."))
+    appendDecimal(UInt64(c), to: &out)
+    out.append(UInt8(ascii: "."))
+    appendDecimal(UInt64(d), to: &out)
+  }
+
+  static func appendDecimal(_ value: UInt64, to out: inout [UInt8]) {
+    if value >= 10 { appendDecimal(value / 10, to: &out) }
+    out.append(UInt8(ascii: "0") + UInt8(value % 10))
+  }
 
   func vector() -> ColumnVector {
     ColumnVector(type: .string, count: offsets.count - 1, storage: .binary(offsets: offsets, bytes: bytes))
