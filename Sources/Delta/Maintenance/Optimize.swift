@@ -55,7 +55,7 @@ extension Maintenance {
     let snapshot = try table.snapshot()
     try WriterFeatures.checkWritable(snapshot)
     let zOrder = try clusteringColumns(options.zOrderBy, snapshot)
-    let target = options.targetFileSize ?? snapshot.properties["delta.targetFileSize"].flatMap { Int($0) } ?? 100 << 20
+    let target = options.targetFileSize ?? snapshot.properties["delta.targetFileSize"].flatMap(byteSize) ?? 100 << 20
     guard target > 0 else { throw DeltaError(.invalidArgument, "the target file size must be positive, not \(target)") }
     let partitions = try selectedPartitions(snapshot, filter: options.partitionFilter)
 
@@ -140,6 +140,24 @@ extension Maintenance {
     try? Checkpointer.checkpointIfDue(
       tablePath: table.path, storage: storage, version: version, configuration: snapshot.properties)
     return result
+  }
+
+  /// A size in Spark's byte-string form: `104857600`, `100mb`, `1g` (units are powers of 1024).
+  static func byteSize(_ text: String) -> Int? {
+    let lower = text.lowercased().filter { $0 != " " }
+    let digits = lower.prefix { $0.isNumber }
+    guard let number = Int(digits) else { return nil }
+    let shift: Int
+    switch lower.dropFirst(digits.count) {
+    case "", "b": shift = 0
+    case "k", "kb": shift = 10
+    case "m", "mb": shift = 20
+    case "g", "gb": shift = 30
+    case "t", "tb": shift = 40
+    default: return nil
+    }
+    let (value, overflow) = number.multipliedReportingOverflow(by: 1 << shift)
+    return overflow ? nil : value
   }
 
   /// The z-order columns by their names in the schema; throws for unknown, partition or nested ones.

@@ -176,10 +176,23 @@ private struct SortKeys {
         return v[Int(a)] < v[Int(b)]
       }
     case .bytes(let starts, let lengths, let bytes):
+      // The first eight bytes as a big-endian integer decide most comparisons.
+      var prefixes = [UInt64](repeating: 0, count: count)
+      bytes.withUnsafeBufferPointer { p in
+        for row in 0..<count {
+          var prefix: UInt64 = 0
+          let n = min(8, Int(lengths[row]))
+          for i in 0..<8 { prefix = prefix << 8 | (i < n ? UInt64(p[starts[row] + i]) : 0) }
+          prefixes[row] = prefix
+        }
+      }
       order.sort { a, b in
         let na = nulls[Int(a)]
         let nb = nulls[Int(b)]
         if na || nb { return na && !nb }
+        let pa = prefixes[Int(a)]
+        let pb = prefixes[Int(b)]
+        if pa != pb { return pa < pb }
         return Self.compare(bytes, starts[Int(a)], Int(lengths[Int(a)]), starts[Int(b)], Int(lengths[Int(b)])) < 0
       }
     }

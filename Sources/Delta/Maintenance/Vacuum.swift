@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// How VACUUM chooses what to delete.
 public struct VacuumOptions: Sendable {
   /// Keep files needed by versions of the last this many hours; nil: the table's
@@ -67,12 +73,15 @@ extension Maintenance {
     let now = options.now ?? DeltaTransaction.nowMilliseconds()
     let cutoff = now - retention
 
+    // Kept files by their path relative to the root, both sides canonical, so that another
+    // spelling of the root (`a//b`, a symlink, `file://` references) never exposes a live file.
+    var names = RootRelativeNames(root: table.path, local: storage is LocalTableStorage)
     var keep = Set<String>()
     func reference(_ path: String, _ dv: DeletionVectorDescriptor?) throws(DeltaError) {
-      keep.insert(snapshot.resolvePath(path))
+      if let name = names.relative(snapshot.resolvePath(path)) { keep.insert(name) }
       if let dv {
         do {
-          if let file = try dv.filePath(tableRoot: table.path) { keep.insert(file) }
+          if let file = try dv.filePath(tableRoot: table.path), let name = names.relative(file) { keep.insert(name) }
         } catch {
           throw DeltaError(.corruptLog, "deletion vector of '\(path)': \(error)", path: table.path)
         }
@@ -89,8 +98,8 @@ extension Maintenance {
     var candidates: [(path: String, size: Int64)] = []
     try collect(
       directory: table.path, relative: "", partitionColumns: snapshot.partitionColumns, storage: storage
-    ) { path, relative, object in
-      if !keep.contains(path), object.modificationTime < cutoff { candidates.append((relative, object.size)) }
+    ) { _, relative, object in
+      if !keep.contains(relative), object.modificationTime < cutoff { candidates.append((relative, object.size)) }
     }
     candidates.sort { $0.path < $1.path }
     result.files = candidates.map(\.path)
@@ -156,5 +165,62 @@ extension Maintenance {
   public static func hoursText(_ milliseconds: Int64) -> String {
     let hours = Double(milliseconds) / 3_600_000
     return hours == hours.rounded() ? String(Int64(hours)) : String(hours)
+  }
+}
+
+/// Paths under a table root named relative to it, after making both canonical: absolute,
+/// without `.`, `..` or empty segments, and on the local file system with symlinks resolved.
+struct RootRelativeNames {
+  let root: String
+  let local: Bool
+  private var realDirectories: [String: String] = [:]
+
+  init(root: String, local: Bool) {
+    self.local = local
+    let lexical = local ? Self.normalized(root) : root
+    self.root = local ? Self.realPath(lexical) ?? lexical : lexical
+  }
+
+  /// The path relative to the root, or nil when it lies outside.
+  mutating func relative(_ path: String) -> String? {
+    var full = path
+    if local {
+      full = Self.normalized(path)
+      if let slash = full.lastIndex(of: "/"), slash != full.startIndex {
+        let directory = String(full[..<slash])
+        let real = realDirectories[directory] ?? Self.realPath(directory) ?? directory
+        realDirectories[directory] = real
+        full = real + full[slash...]
+      }
+    }
+    let prefix = root.hasSuffix("/") ? root : root + "/"
+    guard full.hasPrefix(prefix) else { return nil }
+    return String(full.dropFirst(prefix.count))
+  }
+
+  static func normalized(_ path: String) -> String {
+    var absolute = path
+    if !absolute.hasPrefix("/") {
+      var buffer = [CChar](repeating: 0, count: 4096)
+      if getcwd(&buffer, buffer.count) != nil {
+        absolute = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) + "/" + path
+      }
+    }
+    var parts: [Substring] = []
+    for part in absolute.split(separator: "/", omittingEmptySubsequences: true) {
+      if part == "." { continue }
+      if part == ".." {
+        _ = parts.popLast()
+        continue
+      }
+      parts.append(part)
+    }
+    return "/" + parts.joined(separator: "/")
+  }
+
+  static func realPath(_ path: String) -> String? {
+    guard let resolved = realpath(path, nil) else { return nil }
+    defer { free(resolved) }
+    return String(cString: resolved)
   }
 }

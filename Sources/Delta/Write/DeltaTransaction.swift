@@ -148,6 +148,14 @@ public struct DeltaTransaction: Sendable {
     guard metadataCount <= 1, protocolCount <= 1 else {
       throw DeltaError(.invalidArgument, "a commit may hold at most one metaData and one protocol action")
     }
+    if readSnapshot?.properties["delta.appendOnly"] == "true",
+      let remove = actions.lazy.compactMap({ if case .remove(let r) = $0, r.dataChange { r } else { nil } }).first
+    {
+      throw DeltaError(
+        .invalidArgument,
+        "the table is append-only (delta.appendOnly): this \(operation) would remove data (file '\(remove.path)')",
+        path: tablePath)
+    }
     if readSnapshot == nil, metadataCount == 0 || protocolCount == 0 {
       throw DeltaError(.invalidArgument, "the first commit of a table needs a protocol and a metaData action")
     }
