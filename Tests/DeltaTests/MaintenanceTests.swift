@@ -226,7 +226,7 @@ import Testing
 
   @Test func filesAtTheTargetSizeAreLeftAlone() throws {
     let path = WriteFixtures.temporaryTable()
-    var generator = MaintenanceRandom(seed: 1)
+    var generator = DeletionVectorTestRandom(seed: 1)
     for _ in 0..<2 {
       let big = (0..<3000).map { _ in Int64.random(in: Int64.min...Int64.max, using: &generator) }
       try TableWriter.write(path: path, batches: [try WriteFixtures.batch([("id", WriteFixtures.int64(big))])])
@@ -352,7 +352,7 @@ import Testing
   @Test(arguments: ClusteringCurve.allCases)
   func zOrderClustersTwoIntColumns(curve: ClusteringCurve) throws {
     let path = WriteFixtures.temporaryTable()
-    var generator = MaintenanceRandom(seed: 42)
+    var generator = DeletionVectorTestRandom(seed: 42)
     let xs = (0..<4000).map { _ in Int64.random(in: 0..<1000, using: &generator) }
     let ys = (0..<4000).map { _ in Int64.random(in: 0..<1000, using: &generator) }
     var write = WriteOptions()
@@ -400,7 +400,7 @@ import Testing
   @Test(arguments: ClusteringCurve.allCases)
   func zOrderClustersAddressStringsPerPartition(curve: ClusteringCurve) throws {
     let path = WriteFixtures.temporaryTable()
-    var generator = MaintenanceRandom(seed: 9)
+    var generator = DeletionVectorTestRandom(seed: 9)
     let count = 3000
     let ips = (0..<count).map { _ in
       "10.\(Int.random(in: 0..<256, using: &generator)).\(Int.random(in: 0..<256, using: &generator)).\(Int.random(in: 0..<256, using: &generator))"

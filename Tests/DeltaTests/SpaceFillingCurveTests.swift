@@ -104,7 +104,7 @@ import Testing
 
   @Test func hilbertAtFullWidthStaysInjectiveOnASample() {
     // 2 × 32 bits: the widest keys Clustering produces; distinct cells must keep distinct keys.
-    var generator = MaintenanceRandom(seed: 7)
+    var generator = DeletionVectorTestRandom(seed: 7)
     var seen: [UInt64: [UInt32]] = [:]
     for _ in 0..<5_000 {
       let cell = [UInt32.random(in: 0...UInt32.max, using: &generator), UInt32.random(in: 0...UInt32.max, using: &generator)]
@@ -325,15 +325,3 @@ import Testing
   }
 }
 
-/// A small deterministic generator (SplitMix64) so that tests see the same data every run.
-struct MaintenanceRandom: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D1_049B_EB4A_0F1C
-    return z ^ (z >> 31)
-  }
-}
