@@ -74,6 +74,23 @@ import Testing
     #expect(Self.z([0, UInt32.max], bits: 32) == 0x5555_5555_5555_5555)
   }
 
+  @Test func twoColumnFastPathMatchesBitByBitInterleaving() {
+    var random = DeletionVectorTestRandom(seed: 11)
+    for bits in [1, 5, 16, 31, 32] {
+      for _ in 0..<200 {
+        let mask = bits == 32 ? UInt32.max : (UInt32(1) << UInt32(bits)) - 1
+        let x = UInt32(truncatingIfNeeded: random.next()) & mask
+        let y = UInt32(truncatingIfNeeded: random.next()) & mask
+        var expected: UInt64 = 0
+        for bit in stride(from: bits - 1, through: 0, by: -1) {
+          expected = expected << 1 | UInt64(x >> UInt32(bit) & 1)
+          expected = expected << 1 | UInt64(y >> UInt32(bit) & 1)
+        }
+        #expect(Self.z([x, y], bits: bits) == expected, "x \(x) y \(y) bits \(bits)")
+      }
+    }
+  }
+
   @Test func zValueIsABijection() {
     let cells = Self.allCells(dims: 3, bits: 3)
     let keys = Set(cells.map { Self.z($0, bits: 3) })

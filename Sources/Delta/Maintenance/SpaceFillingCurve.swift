@@ -17,6 +17,10 @@ enum SpaceFillingCurve {
   /// first coordinate's bit first. Each coordinate holds `bits` bits.
   @inlinable
   static func zValue(_ coordinates: UnsafeBufferPointer<UInt32>, bits: Int) -> UInt64 {
+    if coordinates.count == 2 {
+      // Spread each coordinate's bits to every other position (the common two-column case).
+      return spread(coordinates[0]) << 1 | spread(coordinates[1])
+    }
     var key: UInt64 = 0
     var bit = bits - 1
     while bit >= 0 {
@@ -24,6 +28,18 @@ enum SpaceFillingCurve {
       bit -= 1
     }
     return key
+  }
+
+  /// The 32 bits of `x` at the even bit positions of the result.
+  @inlinable
+  static func spread(_ x: UInt32) -> UInt64 {
+    var v = UInt64(x)
+    v = (v | v << 16) & 0x0000_FFFF_0000_FFFF
+    v = (v | v << 8) & 0x00FF_00FF_00FF_00FF
+    v = (v | v << 4) & 0x0F0F_0F0F_0F0F_0F0F
+    v = (v | v << 2) & 0x3333_3333_3333_3333
+    v = (v | v << 1) & 0x5555_5555_5555_5555
+    return v
   }
 
   /// The Hilbert key of the coordinates (`bits` bits each), by Skilling's transform ("Programming
