@@ -84,7 +84,9 @@ extension Maintenance {
     for bin in bins {
       var batches: [RecordBatch] = []
       for add in bin {
-        guard let file = scanFiles[add.key] else { continue }
+        guard let file = scanFiles[add.key] else {
+          throw DeltaError(.corruptLog, "OPTIMIZE cannot read '\(add.path)' back from the snapshot; nothing committed", path: table.path)
+        }
         try scan.read(file, decodeColumnsInParallel: true) { (batch) throws(DeltaError) -> Bool in
           rowsRead += Int64(batch.rowCount)
           if zOrder.isEmpty {
