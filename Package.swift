@@ -15,6 +15,7 @@ let package = Package(
     .library(name: "Columnar", targets: ["Columnar"]),
     .library(name: "Codecs", targets: ["Codecs"]),
     .library(name: "Storage", targets: ["Storage"]),
+    .library(name: "ObjectStore", targets: ["ObjectStore"]),
     .library(name: "Parquet", targets: ["Parquet"]),
     .library(name: "Expr", targets: ["Expr"]),
     .library(name: "Synthetic", targets: ["Synthetic"]),
@@ -25,12 +26,22 @@ let package = Package(
     .library(name: "AvocetCLI", targets: ["AvocetCLI"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
   ],
   targets: [
     // libm: rounding in value formatting, for executables that do not link Foundation.
     .target(name: "Columnar", swiftSettings: strict, linkerSettings: [.linkedLibrary("m")]),
     .target(name: "Storage", swiftSettings: strict),
+    // S3 and S3-compatible object stores: SigV4, the AWS credential chain, the S3 REST calls.
+    .target(
+      name: "ObjectStore",
+      dependencies: [
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ],
+      swiftSettings: strict),
     .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
     .target(name: "Codecs", dependencies: ["CZlib"], swiftSettings: strict),
     .target(name: "Parquet", dependencies: ["Columnar", "Codecs", "Storage"], swiftSettings: strict),
@@ -38,7 +49,7 @@ let package = Package(
     .target(name: "Digest", swiftSettings: strict),
     .target(name: "Synthetic", dependencies: ["Columnar", "Digest"], swiftSettings: strict),
     .target(name: "SQLParser", swiftSettings: strict),
-    .target(name: "Delta", dependencies: ["Columnar", "Parquet", "Storage", "Expr"], swiftSettings: strict),
+    .target(name: "Delta", dependencies: ["Columnar", "Parquet", "Storage", "Expr", "ObjectStore"], swiftSettings: strict),
     .target(name: "Exec", dependencies: ["Columnar", "Expr", "Digest"], swiftSettings: strict),
     // SQL text to results: binder, planner, parallel executor over Delta and Parquet scans.
     .target(
@@ -59,7 +70,7 @@ let package = Package(
     .testTarget(name: "SyntheticTests", dependencies: ["Synthetic", "Columnar", "Digest"], swiftSettings: strict),
     .testTarget(name: "SQLParserTests", dependencies: ["SQLParser"], swiftSettings: strict),
     .testTarget(
-      name: "DeltaTests", dependencies: ["Delta", "Parquet", "Columnar", "Storage", "Expr"],
+      name: "DeltaTests", dependencies: ["Delta", "Parquet", "Columnar", "Storage", "Expr", "ObjectStore"],
       swiftSettings: strict),
     .testTarget(
       name: "ParquetTests", dependencies: ["Parquet", "Columnar", "Storage"], exclude: ["Fixtures"],
@@ -68,6 +79,7 @@ let package = Package(
     .testTarget(
       name: "EngineTests", dependencies: ["Engine", "Delta", "Columnar", "Expr", "Exec", "SQLParser", "Synthetic"],
       exclude: ["Corpus"], swiftSettings: strict),
+    .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore"], swiftSettings: strict),
     .testTarget(name: "CLITests", dependencies: ["AvocetCLI", "Parquet", "Columnar"], swiftSettings: strict),
   ]
 )

@@ -26,11 +26,15 @@ import Testing
 
   static func avocet(_ arguments: String...) throws -> Result { try avocet(arguments) }
 
-  /// Runs the binary; output goes to files so no pipe can fill up and block it.
-  static func avocet(_ arguments: [String]) throws -> Result {
+  /// Runs the binary, with `environment` added to the test's; output goes to files so no pipe
+  /// can fill up and block it.
+  static func avocet(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: binary)
     process.arguments = arguments
+    if !environment.isEmpty {
+      process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+    }
     let directory = FileManager.default.temporaryDirectory
     let outURL = directory.appendingPathComponent("avocet-cli-\(UUID().uuidString).out")
     let errURL = directory.appendingPathComponent("avocet-cli-\(UUID().uuidString).err")

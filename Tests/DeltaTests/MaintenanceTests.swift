@@ -46,16 +46,7 @@ import Testing
 
   /// The rows of the table at `version`, as `WriteFixtures.rows` gives the latest.
   static func rows(_ path: String, version: Int64) throws -> [String] {
-    let snapshot = try DeltaTable.open(path: path).snapshot(version: version)
-    var lines: [String] = []
-    for batch in try snapshot.scan().readBatches() {
-      for row in 0..<batch.rowCount {
-        var out: [UInt8] = []
-        ValueRenderer.appendJSONRow(batch, row: row, to: &out)
-        lines.append(String(decoding: out, as: UTF8.self))
-      }
-    }
-    return lines.sorted()
+    try WriteFixtures.rows(of: try DeltaTable.open(path: path).snapshot(version: version))
   }
 
   static func latest(_ path: String) throws -> Int64 { try DeltaTable.open(path: path).latestVersion() }

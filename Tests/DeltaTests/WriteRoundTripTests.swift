@@ -63,7 +63,11 @@ enum WriteFixtures {
 
   /// Every row of the latest snapshot as sorted JSON lines.
   static func rows(_ path: String, columns: [String]? = nil) throws -> [String] {
-    let snapshot = try DeltaTable.open(path: path).snapshot()
+    try rows(of: try DeltaTable.open(path: path).snapshot(), columns: columns)
+  }
+
+  /// Every row of a snapshot as sorted JSON lines.
+  static func rows(of snapshot: Snapshot, columns: [String]? = nil) throws -> [String] {
     var lines: [String] = []
     for batch in try snapshot.scan(ScanOptions(columns: columns)).readBatches() {
       for row in 0..<batch.rowCount {

@@ -36,8 +36,8 @@ enum PathEncoding {
     }
   }
 
-  /// The local file system path of a log path: `file:` URIs and absolute paths are used as they
-  /// are (decoded), anything else is taken relative to `root`.
+  /// The location of a log path: `file:` URIs and absolute paths are used as they are (decoded),
+  /// other URIs (`s3://…`) unchanged, anything else is taken relative to `root`.
   static func resolve(_ logPath: String, root: String) -> String {
     if logPath.hasPrefix("file://") {
       var rest = logPath.dropFirst("file://".count)
@@ -46,6 +46,8 @@ enum PathEncoding {
       return decodedIfNeeded(String(rest))
     }
     if logPath.hasPrefix("file:") { return decodedIfNeeded(String(logPath.dropFirst("file:".count))) }
+    // s3://… and other stores' URIs are locations already.
+    if isRemoteURI(logPath) { return logPath }
     let decoded = decodedIfNeeded(logPath)
     if decoded.hasPrefix("/") { return decoded }
     return root.hasSuffix("/") ? root + decoded : root + "/" + decoded

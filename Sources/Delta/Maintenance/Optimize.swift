@@ -49,7 +49,7 @@ extension Maintenance {
   /// concurrent removal of a file it rewrote does. Clustering holds a partition's rows in memory.
   @discardableResult
   public static func optimize(
-    path: String, options: OptimizeOptions = OptimizeOptions(), storage: any TableStorage = LocalTableStorage()
+    path: String, options: OptimizeOptions = OptimizeOptions(), storage: any TableStorage = DefaultTableStorage()
   ) throws(DeltaError) -> OptimizeResult {
     let table = try DeltaTable.open(path: path, storage: storage)
     let snapshot = try table.snapshot()

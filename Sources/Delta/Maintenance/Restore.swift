@@ -22,7 +22,7 @@ extension Maintenance {
   /// nothing committed, when a file it would bring back no longer exists (VACUUM deleted it).
   @discardableResult
   public static func restore(
-    path: String, to target: RestoreTarget, storage: any TableStorage = LocalTableStorage(), maxCommitAttempts: Int = 200
+    path: String, to target: RestoreTarget, storage: any TableStorage = DefaultTableStorage(), maxCommitAttempts: Int = 200
   ) throws(DeltaError) -> RestoreResult {
     let table = try DeltaTable.open(path: path, storage: storage)
     let current = try table.snapshot()

@@ -1,3 +1,5 @@
+import ObjectStore
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -46,7 +48,7 @@ extension Maintenance {
   /// history shows it.
   @discardableResult
   public static func vacuum(
-    path: String, options: VacuumOptions = VacuumOptions(), storage: any TableStorage = LocalTableStorage()
+    path: String, options: VacuumOptions = VacuumOptions(), storage: any TableStorage = DefaultTableStorage()
   ) throws(DeltaError) -> VacuumResult {
     let table = try DeltaTable.open(path: path, storage: storage)
     let snapshot = try table.snapshot()
@@ -75,7 +77,7 @@ extension Maintenance {
 
     // Kept files by their path relative to the root, both sides canonical, so that another
     // spelling of the root (`a//b`, a symlink, `file://` references) never exposes a live file.
-    var names = RootRelativeNames(root: table.path, local: storage is LocalTableStorage)
+    var names = RootRelativeNames(root: table.path, local: !S3Location.isS3(table.path))
     var keep = Set<String>()
     func reference(_ path: String, _ dv: DeletionVectorDescriptor?) throws(DeltaError) {
       if let name = names.relative(snapshot.resolvePath(path)) { keep.insert(name) }

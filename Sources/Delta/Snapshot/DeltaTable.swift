@@ -26,7 +26,7 @@ public struct DeltaTable: Sendable {
   }
 
   /// Opens the table at `path`, checking that it has a `_delta_log` directory.
-  public static func open(path: String, storage: any TableStorage = LocalTableStorage()) throws(DeltaError)
+  public static func open(path: String, storage: any TableStorage = DefaultTableStorage()) throws(DeltaError)
     -> DeltaTable
   {
     var root = path
@@ -47,7 +47,7 @@ public struct DeltaTable: Sendable {
   }
 
   /// True when `path` is a directory holding a `_delta_log` directory.
-  public static func isDeltaTable(path: String, storage: any TableStorage = LocalTableStorage()) -> Bool {
+  public static func isDeltaTable(path: String, storage: any TableStorage = DefaultTableStorage()) -> Bool {
     (try? storage.statFile(path + "/_delta_log"))?.isDirectory ?? false
   }
 

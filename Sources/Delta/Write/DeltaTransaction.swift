@@ -51,7 +51,7 @@ public struct DeltaTransaction: Sendable {
     case rewrittenFiles
   }
 
-  public init(tablePath: String, storage: any TableStorage = LocalTableStorage(), snapshot: Snapshot?, operation: String) {
+  public init(tablePath: String, storage: any TableStorage = DefaultTableStorage(), snapshot: Snapshot?, operation: String) {
     var root = tablePath
     while root.count > 1, root.hasSuffix("/") { root.removeLast() }
     self.tablePath = root

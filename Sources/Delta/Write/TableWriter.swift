@@ -84,7 +84,7 @@ public final class TableWriter {
 
   public init(
     path: String, schema dataSchema: Schema, options: WriteOptions = WriteOptions(),
-    storage: any TableStorage = LocalTableStorage()
+    storage: any TableStorage = DefaultTableStorage()
   ) throws(DeltaError) {
     var root = path
     while root.count > 1, root.hasSuffix("/") { root.removeLast() }
@@ -269,7 +269,14 @@ public final class TableWriter {
         "numFiles": String(adds.count), "numOutputRows": String(files.rowsWritten),
         "numOutputBytes": String(bytes), "numRemovedFiles": String(removed),
       ]
-      let version = try txn.commit()
+      let version: Int64
+      do {
+        version = try txn.commit()
+      } catch where snapshot == nil && options.mode == .append && error.code == .concurrentModification {
+        // Several writers creating the same table at once: the losers append to the winner's
+        // table when it has the same schema and partitioning, as if it had existed before.
+        version = try appendToConcurrentlyCreatedTable(txn)
+      }
       committed = true
       try? Checkpointer.checkpointIfDue(
         tablePath: tablePath, storage: storage, version: version,
@@ -281,6 +288,27 @@ public final class TableWriter {
       abort()
       throw error
     }
+  }
+
+  private func appendToConcurrentlyCreatedTable(_ lost: DeltaTransaction) throws(DeltaError) -> Int64 {
+    let winner = try DeltaTable.open(path: tablePath, storage: storage).snapshot()
+    guard winner.schema == schema, winner.partitionColumns == partitionColumns else {
+      throw DeltaError(
+        .concurrentModification,
+        "another writer created the table at the same time with a different schema or partitioning", path: tablePath)
+    }
+    try WriterFeatures.checkWritable(winner)
+    var txn = DeltaTransaction(tablePath: tablePath, storage: storage, snapshot: winner, operation: "WRITE")
+    txn.maxAttempts = options.maxCommitAttempts
+    txn.operationParameters = lost.operationParameters
+    txn.operationMetrics = lost.operationMetrics
+    for action in lost.actions {
+      switch action {
+      case .add, .transaction: txn.add(action)
+      default: break
+      }
+    }
+    return try txn.commit()
   }
 
   static func sparkModeName(_ mode: SaveMode) -> String {
@@ -299,7 +327,7 @@ extension TableWriter {
   @discardableResult
   public static func createTable(
     path: String, schema: Schema, partitionBy: [String] = [], name: String? = nil, description: String? = nil,
-    configuration: [String: String] = [:], storage: any TableStorage = LocalTableStorage()
+    configuration: [String: String] = [:], storage: any TableStorage = DefaultTableStorage()
   ) throws(DeltaError) -> Int64 {
     var options = WriteOptions(mode: .errorIfExists)
     options.partitionBy = partitionBy
@@ -314,7 +342,7 @@ extension TableWriter {
   @discardableResult
   public static func write(
     path: String, batches: [RecordBatch], options: WriteOptions = WriteOptions(),
-    storage: any TableStorage = LocalTableStorage()
+    storage: any TableStorage = DefaultTableStorage()
   ) throws(DeltaError) -> WriteResult {
     guard let first = batches.first else {
       throw DeltaError(.invalidArgument, "nothing to write: no batches (give a schema with TableWriter)")

@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+
+/// The seed workflow on S3, as a user runs it against the emulator `scripts/test.sh` starts:
+/// generate flow logs into `s3://…/deltalake/source=query_blog_lakehouse`, query them with
+/// `avocet sql`, inspect them, maintain them; four writer processes committing at once.
+@Suite(.serialized) struct S3CLITests {
+  static let endpoint = ProcessInfo.processInfo.environment["AVOCET_TEST_S3_ENDPOINT"]
+  static var available: Bool { endpoint != nil }
+
+  static var environment: [String: String] {
+    [
+      "AWS_ENDPOINT_URL": endpoint ?? "", "AWS_ALLOW_HTTP": "true", "AWS_ACCESS_KEY_ID": "testing",
+      "AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true",
+    ]
+  }
+
+  static func avocet(_ arguments: String...) throws -> CLITests.Result {
+    try CLITests.avocet(arguments, environment: environment)
+  }
+
+  /// A new bucket, created through the emulator's REST API.
+  static func bucket() throws -> String {
+    let name = "avocet-cli-\(UUID().uuidString.lowercased().prefix(12))"
+    let script = "import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1], method='PUT'))"
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: WriteCLITests.python)
+    process.arguments = ["-c", script, "\(endpoint ?? "")/\(name)"]
+    try process.run()
+    process.waitUntilExit()
+    try #require(process.terminationStatus == 0, "creating bucket \(name) failed")
+    return name
+  }
+
+  @Test(.enabled(if: available)) func seedWorkflowOnS3() throws {
+    let table = "s3://\(try Self.bucket())/deltalake/source=query_blog_lakehouse"
+    let generated = try Self.avocet("generate", "netflow", "--rows", "20000", "--table", table, "--days", "3")
+    #expect(generated.status == 0, "\(generated.stderr)")
+    let query = try Self.avocet(
+      "sql", "SELECT day, count(*) AS n FROM delta_scan('\(table)') GROUP BY day ORDER BY day", "--format", "csv")
+    #expect(query.status == 0, "\(query.stderr)")
+    let lines = query.stdout.split(separator: "\n")
+    #expect(lines.first == "day,n" && lines.count == 4, "\(query.stdout)")
+    #expect(lines.dropFirst().compactMap { Int($0.split(separator: ",")[1]) }.reduce(0, +) == 20000)
+    let blocked = try Self.avocet(
+      "sql", "SELECT count(*) FROM delta.`\(table)` WHERE action = 'block' AND day = 2", "--format", "csv")
+    #expect(blocked.status == 0, "\(blocked.stderr)")
+    let local = WriteCLITests.folder("s3-compare") + "/flows"
+    #expect(try CLITests.avocet(["generate", "netflow", "--rows", "20000", "--table", local, "--days", "3"]).status == 0)
+    let same = try CLITests.avocet(
+      ["sql", "SELECT count(*) FROM delta.`\(local)` WHERE action = 'block' AND day = 2", "--format", "csv"])
+    #expect(blocked.stdout == same.stdout, "S3 and local disk disagree")
+
+    let describe = try Self.avocet("describe", table, "--json")
+    #expect(describe.status == 0, "\(describe.stderr)")
+    #expect(!describe.stdout.contains("testing"), "secrets in describe output")
+    #expect(try Self.avocet("history", table).stdout.contains("CREATE TABLE"))
+    let optimize = try Self.avocet("optimize", table, "--zorder-by", "client_ip")
+    #expect(optimize.status == 0, "\(optimize.stderr)")
+    let after = try Self.avocet(
+      "sql", "SELECT count(*) FROM delta.`\(table)` WHERE action = 'block' AND day = 2", "--format", "csv")
+    #expect(after.stdout == blocked.stdout)
+  }
+
+  @Test(.enabled(if: available)) func fourWriterProcessesOnS3LoseNoCommit() throws {
+    let table = "s3://\(try Self.bucket())/concurrent"
+    let folder = WriteCLITests.folder("s3-writers")
+    var processes: [Process] = []
+    for writer in 0..<4 {
+      let input = folder + "/rows-\(writer).jsonl"
+      let rows = (0..<50).map { "{\"writer\": \(writer), \"n\": \($0)}" }.joined(separator: "\n") + "\n"
+      try rows.write(toFile: input, atomically: false, encoding: .utf8)
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: "/bin/sh")
+      let binary = CLITests.binary
+      // Five commits per writer, one after another.
+      process.arguments = [
+        "-c", "for i in 1 2 3 4 5; do '\(binary)' write '\(table)' --input '\(input)' --format jsonl || exit 1; done",
+      ]
+      process.environment = ProcessInfo.processInfo.environment.merging(Self.environment) { _, new in new }
+      process.standardOutput = FileHandle.nullDevice
+      try process.run()
+      processes.append(process)
+    }
+    for process in processes { process.waitUntilExit() }
+    #expect(processes.allSatisfy { $0.terminationStatus == 0 })
+    let count = try Self.avocet("sql", "SELECT count(*) FROM delta_scan('\(table)')", "--format", "csv")
+    #expect(count.stdout == "count_star()\n1000\n", "\(count.stdout) \(count.stderr)")
+    let history = try Self.avocet("history", table, "--json")
+    #expect(history.stdout.split(separator: "\n").count == 20)
+  }
+
+  @Test(.enabled(if: available)) func clearErrorsForBadS3Setups() throws {
+    var environment = Self.environment
+    environment["AWS_ALLOW_HTTP"] = "false"
+    let plain = try CLITests.avocet(["describe", "s3://nobucket/t"], environment: environment)
+    #expect(plain.status == 1 && plain.stderr.contains("AWS_ALLOW_HTTP"), "\(plain.stderr)")
+    let missing = try Self.avocet("describe", "s3://\(try Self.bucket())/nothing-here")
+    #expect(missing.status == 1 && missing.stderr.contains("not a Delta table"), "\(missing.stderr)")
+    environment = Self.environment
+    environment["AWS_SECRET_ACCESS_KEY"] = "sup3r-s3cret-value"
+    let leaked = try CLITests.avocet(["describe", "s3://nobucket-\(UUID().uuidString.lowercased().prefix(8))/t"], environment: environment)
+    #expect(!leaked.stderr.contains("sup3r-s3cret-value") && !leaked.stdout.contains("sup3r-s3cret-value"))
+  }
+}
