@@ -102,4 +102,81 @@ import Testing
     let leaked = try CLITests.avocet(["describe", "s3://nobucket-\(UUID().uuidString.lowercased().prefix(8))/t"], environment: environment)
     #expect(!leaked.stderr.contains("sup3r-s3cret-value") && !leaked.stdout.contains("sup3r-s3cret-value"))
   }
+
+  /// The fault proxy (`scripts/fault-proxy.py`) in front of the emulator; returns the process,
+  /// its endpoint and the file its fault log goes to.
+  static func faultProxy(rate: Double, seed: Int) throws -> (Process, String, String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: WriteCLITests.python)
+    process.arguments = [
+      CLITests.repository.appendingPathComponent("scripts/fault-proxy.py").path, endpoint ?? "", String(rate), String(seed), "2",
+    ]
+    let out = Pipe()
+    let log = FileManager.default.temporaryDirectory.appendingPathComponent("avocet-faults-\(UUID().uuidString).log").path
+    FileManager.default.createFile(atPath: log, contents: nil)
+    process.standardOutput = out
+    process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+    try process.run()
+    var line = Data()
+    while !line.contains(UInt8(ascii: "\n")) {
+      let chunk = out.fileHandleForReading.availableData
+      if chunk.isEmpty { break }
+      line.append(chunk)
+    }
+    let text = String(decoding: line, as: UTF8.self)
+    let port = try #require(text.split(separator: " ").last.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }, "proxy said: \(text)")
+    return (process, "http://127.0.0.1:\(port)", log)
+  }
+
+  @Test(.enabled(if: available)) func faultsFailCleanlyAndNeverCorruptTheTable() throws {
+    let table = "s3://\(try Self.bucket())/faulty"
+    let (proxy, proxied, log) = try Self.faultProxy(rate: 0.15, seed: 5)
+    defer { proxy.terminate() }
+    var environment = Self.environment
+    environment["AWS_ENDPOINT_URL"] = proxied
+    environment["AVOCET_S3_REQUEST_TIMEOUT"] = "1"
+    func run(_ arguments: [String]) throws -> CLITests.Result {
+      let result = try CLITests.avocet(arguments, environment: environment)
+      // Success, or one clear line on standard error; never a crash or a hang.
+      #expect(result.status == 0 || result.status == 1, "status \(result.status): \(result.stderr)")
+      if result.status == 1 {
+        #expect(result.stderr.split(separator: "\n").count == 1 && result.stderr.contains("s3://"), "\(result.stderr)")
+      }
+      return result
+    }
+    var succeeded = 0
+    for seed in 1...6 {
+      let result = try run(["generate", "netflow", "--rows", "2000", "--table", table, "--seed", "\(seed)"])
+      if result.status == 0 { succeeded += 1 }
+      _ = try run(["sql", "SELECT count(*) FROM delta_scan('\(table)')", "--format", "csv"])
+    }
+    _ = try run(["optimize", table])
+    let faults = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").count
+    #expect(faults >= 5, "the proxy injected only \(faults) faults")
+    #expect(succeeded >= 1)
+
+    // Straight to the emulator: every committed write is there whole, and delta-rs agrees.
+    let history = try Self.avocet("history", table, "--json")
+    let written = try history.stdout.split(separator: "\n").map { try DeltaCLITests.object($0) }
+      .filter { (($0["commitInfo"] as? [String: Any])?["operation"] as? String ?? "").hasPrefix("CREATE") || (($0["commitInfo"] as? [String: Any])?["operation"] as? String) == "WRITE" }
+      .count
+    #expect(written >= succeeded)
+    let count = try Self.avocet("sql", "SELECT count(*) FROM delta_scan('\(table)')", "--format", "csv")
+    #expect(count.stdout == "count_star()\n\(written * 2000)\n", "\(count.stdout) \(count.stderr)")
+    let script = """
+      import sys, os, deltalake
+      opts = {"AWS_ENDPOINT_URL": sys.argv[1], "AWS_ALLOW_HTTP": "true", "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION": "us-east-1"}
+      print(deltalake.DeltaTable(sys.argv[2], storage_options=opts).to_pyarrow_table().num_rows, flush=True)
+      os._exit(0)
+      """
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: WriteCLITests.python)
+    process.arguments = ["-c", script, Self.endpoint ?? "", table]
+    let out = Pipe()
+    process.standardOutput = out
+    try process.run()
+    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(text.trimmingCharacters(in: .whitespacesAndNewlines) == String(written * 2000), "delta-rs read \(text)")
+  }
 }

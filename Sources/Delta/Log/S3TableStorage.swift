@@ -37,7 +37,8 @@ public final class S3TableStorage: TableStorage, Sendable {
     case .invalidArgument: code = .invalidArgument
     default: code = .io
     }
-    return DeltaError(code, error.description, path: path, cause: error)
+    let message = error.message + (error.status.map { " (HTTP \($0))" } ?? "")
+    return DeltaError(code, message, path: error.location ?? path, cause: error)
   }
 
   public func listDirectory(_ directory: String, startingAt: String?) throws(DeltaError) -> [StoredObject] {
@@ -111,9 +112,13 @@ public final class S3TableStorage: TableStorage, Sendable {
     }
     let prefix = object.key.hasSuffix("/") || object.key.isEmpty ? object.key : object.key + "/"
     do {
-      let listing = try client.list(bucket: object.bucket, prefix: prefix, delimiter: "/", maxKeys: 1)
-      if !listing.objects.isEmpty || !listing.prefixes.isEmpty {
-        return StoredObject(name: name, size: 0, modificationTime: 0, isDirectory: true)
+      // One key proves the prefix; an empty first answer is checked with a bigger page, since a
+      // key listed and deleted at once (a probe) can leave some stores' one-key page empty.
+      for maxKeys in [1, 1000] {
+        let listing = try client.list(bucket: object.bucket, prefix: prefix, delimiter: "/", maxKeys: maxKeys)
+        if !listing.objects.isEmpty || !listing.prefixes.isEmpty {
+          return StoredObject(name: name, size: 0, modificationTime: 0, isDirectory: true)
+        }
       }
     } catch {
       throw Self.deltaError(error, path)

@@ -201,6 +201,10 @@ final class DataFileWriter {
       throw DeltaError(.io, "cannot finish a data file: \(error)", path: file.fullPath, cause: error)
     }
     let info = try storage.statFile(file.fullPath)
+    // The smallest Parquet file is 12 bytes (two magics and a footer length).
+    guard info.size >= 12 else {
+      throw DeltaError(.io, "the data file was not stored whole (\(info.size) bytes on storage)", path: file.fullPath)
+    }
     finished.append(
       AddFile(
         path: PartitionPath.uriEncoded(file.relativePath), partitionValues: file.partitionValues, size: info.size,

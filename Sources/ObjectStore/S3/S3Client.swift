@@ -137,7 +137,7 @@ public final class S3Client: Sendable {
     if !call.body.isEmpty || call.method == "PUT" || call.method == "POST" {
       headers.append((name: "Content-Length", value: String(call.body.count)))
     }
-    return HTTPRequest(method: call.method, url: url, headers: headers, body: call.body)
+    return HTTPRequest(method: call.method, url: url, headers: headers, body: call.body, timeout: configuration.requestTimeout)
   }
 
   private func currentCredentials() throws(ObjectStoreError) -> AWSCredentials {
