@@ -60,7 +60,10 @@ struct CatCommand: ParsableCommand {
     columns.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
   }
 
+  @OptionGroup var s3: S3Options
+
   func run() throws {
+    s3.apply()
     try reportingErrors {
       if DeltaTable.isDeltaTable(path: path) {
         try catTable()

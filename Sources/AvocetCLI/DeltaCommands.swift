@@ -25,7 +25,10 @@ struct DescribeCommand: ParsableCommand {
     if version != nil && timestamp != nil { throw ValidationError("give --version or --timestamp, not both") }
   }
 
+  @OptionGroup var s3: S3Options
+
   func run() throws {
+    s3.apply()
     try reportingErrors {
       let snapshot = try TableSelection.snapshot(
         try DeltaTable.open(path: table), version: version, timestamp: timestamp)
@@ -87,7 +90,10 @@ struct HistoryCommand: ParsableCommand {
     if let limit, limit < 0 { throw ValidationError("--limit must be zero or more, not \(limit)") }
   }
 
+  @OptionGroup var s3: S3Options
+
   func run() throws {
+    s3.apply()
     try reportingErrors {
       let entries = try DeltaTable.open(path: table).history(limit: limit)
       var out = StandardOutput()
@@ -137,7 +143,10 @@ struct FilesCommand: ParsableCommand {
     if version != nil && timestamp != nil { throw ValidationError("give --version or --timestamp, not both") }
   }
 
+  @OptionGroup var s3: S3Options
+
   func run() throws {
+    s3.apply()
     try reportingErrors {
       let snapshot = try TableSelection.snapshot(
         try DeltaTable.open(path: table), version: version, timestamp: timestamp)

@@ -36,7 +36,10 @@ struct OptimizeCommand: ParsableCommand {
     if let maxRowsPerFile, maxRowsPerFile < 1 { throw ValidationError("--max-rows-per-file must be at least 1") }
   }
 
+  @OptionGroup var s3: S3Options
+
   func run() throws {
+    s3.apply()
     try reportingErrors {
       var options = OptimizeOptions()
       if let condition {
@@ -84,7 +87,10 @@ struct VacuumCommand: ParsableCommand {
     if let retainHours, !(retainHours >= 0) { throw ValidationError("--retain-hours must be zero or more") }
   }
 
+  @OptionGroup var s3: S3Options
+
   func run() throws {
+    s3.apply()
     try reportingErrors {
       let result = try Maintenance.vacuum(
         path: table, options: VacuumOptions(retentionHours: retainHours, dryRun: dryRun, force: force))
@@ -122,7 +128,10 @@ struct RestoreCommand: ParsableCommand {
     }
   }
 
+  @OptionGroup var s3: S3Options
+
   func run() throws {
+    s3.apply()
     try reportingErrors {
       let target: RestoreTarget = version.map { .version($0) } ?? .timestamp(Timestamps.parse(timestamp ?? "") ?? 0)
       let result = try Maintenance.restore(path: table, to: target)

@@ -57,7 +57,10 @@ struct SQLCommand: ParsableCommand {
     }
   }
 
+  @OptionGroup var s3: S3Options
+
   func run() throws {
+    s3.apply()
     let session = Session(
       options: SessionOptions(
         memoryLimit: memoryLimit.flatMap(ByteSize.parse), threads: threads,

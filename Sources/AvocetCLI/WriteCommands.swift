@@ -28,7 +28,10 @@ struct CreateCommand: ParsableCommand {
   @Option(name: .customLong("property"), help: "A table property key=value (repeatable).")
   var properties: [String] = []
 
+  @OptionGroup var s3: S3Options
+
   func run() throws {
+    s3.apply()
     try reportingErrors {
       let parsed = try WriteArguments.parse(schema)
       var configuration: [String: String] = [:]
@@ -86,7 +89,10 @@ struct WriteCommand: ParsableCommand {
   @Option(name: .customLong("target-file-size"), help: "Bytes per data file before rolling to a new one.")
   var targetFileSize: Int = 100 << 20
 
+  @OptionGroup var s3: S3Options
+
   func run() throws {
+    s3.apply()
     try reportingErrors {
       guard format == "parquet" || InputFormat(rawValue: format) != nil else {
         throw ValidationError("--format must be parquet, jsonl or csv, not '\(format)'")
@@ -214,7 +220,10 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "append, overwrite, error or ignore.")
     var mode: String = "append"
 
+    @OptionGroup var s3: S3Options
+
     func run() throws {
+      s3.apply()
       try reportingErrors {
         guard case .date(let startDay) = try ScalarValue.parse(start, as: .date) else {
           throw ValidationError("--start must be a date YYYY-MM-DD")

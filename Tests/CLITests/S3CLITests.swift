@@ -51,6 +51,15 @@ import Testing
       ["sql", "SELECT count(*) FROM delta.`\(local)` WHERE action = 'block' AND day = 2", "--format", "csv"])
     #expect(blocked.stdout == same.stdout, "S3 and local disk disagree")
 
+    // The same through command options instead of variables.
+    var bare = Self.environment
+    bare["AWS_ENDPOINT_URL"] = nil
+    bare["AWS_ALLOW_HTTP"] = nil
+    let viaOptions = try CLITests.avocet(
+      ["sql", "--s3-endpoint", Self.endpoint ?? "", "--allow-http", "SELECT count(*) FROM delta.`\(table)` WHERE action = 'block' AND day = 2", "--format", "csv"],
+      environment: bare)
+    #expect(viaOptions.stdout == blocked.stdout, "\(viaOptions.stderr)")
+
     let describe = try Self.avocet("describe", table, "--json")
     #expect(describe.status == 0, "\(describe.stderr)")
     #expect(!describe.stdout.contains("testing"), "secrets in describe output")
