@@ -6,6 +6,13 @@ public protocol ReadableFile: Sendable {
   var size: Int { get }
   /// Exactly `length` bytes starting at `offset`; throws when the range is outside the object.
   func read(offset: Int, length: Int) throws -> [UInt8]
+  /// A hint that `ranges` are about to be read: remote files fetch them ahead, coalescing nearby
+  /// ones into fewer requests; local files ignore it.
+  func prefetch(_ ranges: [Range<Int>])
+}
+
+extension ReadableFile {
+  public func prefetch(_ ranges: [Range<Int>]) {}
 }
 
 /// An append-only byte sink that becomes visible as a whole on `close()`.

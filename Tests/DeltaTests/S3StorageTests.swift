@@ -199,4 +199,35 @@ import Testing
       #"{"id":7,"name":"x","day":5}"#, #"{"id":7,"name":"x","day":5}"#, #"{"id":8,"name":"y","day":6}"#,
     ])
   }
+
+  /// Counts the requests that pass through, by method and path.
+  final class CountingTransport: HTTPTransport, @unchecked Sendable {
+    let requests = Mutex<[String]>([])
+    func send(_ request: HTTPRequest) throws(ObjectStoreError) -> HTTPResponse {
+      requests.withLock { $0.append(request.method + " " + String(request.url.prefix { $0 != "?" })) }
+      return try AsyncHTTPTransport.shared.send(request)
+    }
+  }
+
+  @Test(.enabled(if: available)) func aDataFileCostsAHeadTheFooterAndOneCoalescedRead() throws {
+    let bucket = try Self.bucket()
+    let path = "s3://\(bucket)/wide"
+    // Scrambled values, so that the file is well over the 64 KiB footer fetch.
+    let columns = (0..<8).map { c in
+      ("c\(c)", WriteFixtures.int64((0..<50_000).map { Int64(bitPattern: UInt64($0 + c) &* 0x9E37_79B9_7F4A_7C15) }))
+    }
+    try TableWriter.write(path: path, batches: [try WriteFixtures.batch(columns)], storage: S3TableStorage(client: Self.client()))
+    let counting = CountingTransport()
+    let storage = S3TableStorage(client: Self.client(transport: counting))
+    let snapshot = try DeltaTable.open(path: path, storage: storage).snapshot()
+    let file = try #require(snapshot.files.first)
+    counting.requests.withLock { $0.removeAll() }
+    let batches = try snapshot.scan().readBatches()
+    #expect(batches.reduce(0) { $0 + $1.rowCount } == 50_000)
+    #expect(file.size > 1 << 20)
+    let onFile = counting.requests.withLock { $0 }.filter { $0.hasSuffix(file.path) }
+    // HEAD (size), the last 64 KiB (footer), and the eight column chunks in one ranged GET.
+    #expect(onFile.filter { $0.hasPrefix("HEAD") }.count == 1, "\(onFile)")
+    #expect(onFile.filter { $0.hasPrefix("GET") }.count <= 2, "\(onFile)")
+  }
 }

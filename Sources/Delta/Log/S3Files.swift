@@ -1,3 +1,4 @@
+import Dispatch
 import ObjectStore
 import Storage
 import Synchronization
@@ -10,7 +11,11 @@ final class S3ReadableFile: ReadableFile, Sendable {
   let size: Int
   var path: String { location.description }
   private let tail = Mutex<(start: Int, bytes: [UInt8])?>(nil)
+  /// Ranges fetched ahead by ``prefetch(_:)`` (those of the row group being read).
+  private let fetched = Mutex<[(start: Int, bytes: [UInt8])]>([])
   static let tailSize = 64 << 10
+  /// Ranges closer than this are fetched as one (the gap costs less than another request).
+  static let coalesceGap = 1 << 20
 
   init(client: S3Client, location: S3Location, size: Int) {
     self.client = client
@@ -26,6 +31,12 @@ final class S3ReadableFile: ReadableFile, Sendable {
       let start = offset - cached.start
       return Array(cached.bytes[start..<start + length])
     }
+    if let piece = fetched.withLock({ pieces in
+      pieces.first { offset >= $0.start && offset + length <= $0.start + $0.bytes.count }
+    }) {
+      let start = offset - piece.start
+      return Array(piece.bytes[start..<start + length])
+    }
     let start = max(0, size - Self.tailSize)
     if offset >= start, tail.withLock({ $0 == nil }) {
       let bytes = try client.get(location, range: start..<size)
@@ -34,6 +45,31 @@ final class S3ReadableFile: ReadableFile, Sendable {
       return Array(bytes[from..<from + length])
     }
     return try client.get(location, range: offset..<offset + length)
+  }
+
+  /// Fetches the ranges ahead, nearby ones merged, all requests at once; replaces what an
+  /// earlier prefetch held. A failed fetch is left for `read` to retry and report.
+  func prefetch(_ ranges: [Range<Int>]) {
+    let sorted = ranges.filter { !$0.isEmpty && $0.upperBound <= size }.sorted { $0.lowerBound < $1.lowerBound }
+    var merged: [Range<Int>] = []
+    for range in sorted {
+      if let last = merged.last, range.lowerBound <= last.upperBound + Self.coalesceGap {
+        merged[merged.count - 1] = last.lowerBound..<max(last.upperBound, range.upperBound)
+      } else {
+        merged.append(range)
+      }
+    }
+    guard !merged.isEmpty else { return }
+    let requests = merged
+    let results = Mutex<[(start: Int, bytes: [UInt8])]>([])
+    DispatchQueue.concurrentPerform(iterations: requests.count) { index in
+      let range = requests[index]
+      if let bytes = try? client.get(location, range: range) {
+        results.withLock { $0.append((range.lowerBound, bytes)) }
+      }
+    }
+    let pieces = results.withLock { $0 }
+    fetched.withLock { $0 = pieces }
   }
 }
 

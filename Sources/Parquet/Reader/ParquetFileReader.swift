@@ -97,6 +97,7 @@ public struct ParquetFileReader: Sendable {
       }
       wanted.append(contentsOf: schema.columns[column].leaves)
     }
+    file.prefetch(wanted.compactMap { chunkRange($0, rowGroup: index) })
     let decoded = try readLeaves(wanted, rowGroup: index)
     var leafData: [Int: LeafData] = [:]
     for (leaf, data) in zip(wanted, decoded) { leafData[leaf] = data }
@@ -185,6 +186,18 @@ public struct ParquetFileReader: Sendable {
     } catch {
       throw ParquetError(error.code, "row group \(rowGroup), \(error.message)", path: file.path, cause: error.cause)
     }
+  }
+
+  /// The bytes of a leaf's chunk in a row group (dictionary page included), when valid.
+  private func chunkRange(_ leaf: Int, rowGroup: Int) -> Range<Int>? {
+    guard let meta = metadata.rowGroups[rowGroup].columns[leaf].metaData, meta.numValues > 0 else { return nil }
+    var start = Int(meta.dataPageOffset)
+    if let dictionaryOffset = meta.dictionaryPageOffset, dictionaryOffset > 0, Int(dictionaryOffset) < start {
+      start = Int(dictionaryOffset)
+    }
+    let length = Int(meta.totalCompressedSize)
+    guard start >= 4, length >= 0, length <= file.size - start else { return nil }
+    return start..<start + length
   }
 
   private static func read(_ file: any ReadableFile, offset: Int, length: Int) throws(ParquetError) -> [UInt8] {
