@@ -82,7 +82,7 @@ struct CatCommand: ParsableCommand {
   }
 
   private func catParquet() throws {
-    let reader = try ParquetFileReader(path: path)
+    let reader = try ParquetFileReader.open(path)
     let projection = try columnNames.map { try reader.columnIndices($0) }
     var formatter = RowFormatter(format: format)
     var remaining = limit ?? Int.max

@@ -19,7 +19,7 @@ struct ParquetSchemaCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let reader = try ParquetFileReader(path: path)
+      let reader = try ParquetFileReader.open(path)
       var out = StandardOutput()
       out.write(SchemaText.parquet(reader.metadata.schema))
       out.write("\ncolumns:\n")
@@ -42,7 +42,7 @@ struct ParquetMetaCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let reader = try ParquetFileReader(path: path)
+      let reader = try ParquetFileReader.open(path)
       var out = StandardOutput()
       let meta = reader.metadata
       out.write("file: \(path)\n")

@@ -112,10 +112,10 @@ struct WriteCommand: ParsableCommand {
         return
       }
       if schema != nil { throw ValidationError("--schema applies to jsonl and csv input only") }
-      let schema = try ParquetFileReader(path: first).schema.schema
+      let schema = try ParquetFileReader.open(first).schema.schema
       let writer = try TableWriter(path: table, schema: schema, options: options)
       for input in inputs {
-        let reader = try ParquetFileReader(path: input)
+        let reader = try ParquetFileReader.open(input)
         for group in 0..<reader.rowGroupCount {
           do {
             try writer.write(try reader.readRowGroup(group, columns: nil))

@@ -116,7 +116,7 @@ struct PlannedScan: Sendable {
     case .parquet(let files):
       let path = files.paths[index]
       do {
-        var reader = try ParquetFileReader(path: path)
+        var reader = try ParquetFileReader.open(path)
         reader.decodesInParallel = decodeInParallel
         let indices = try reader.columnIndices(schema.fields.map(\.name))
         read.rowGroups = reader.rowGroupCount
@@ -145,13 +145,13 @@ struct ParquetFiles: Sendable {
 
   init(pattern: String) throws(EngineError) {
     self.pattern = pattern
-    let paths = FileGlob.expand(pattern)
+    let paths = try FileGlob.expand(pattern)
     guard let first = paths.first else {
       throw EngineError(.table, "no files match '\(pattern)'")
     }
     self.paths = paths
     do {
-      schema = try ParquetFileReader(path: first).schema.schema
+      schema = try ParquetFileReader.open(first).schema.schema
     } catch {
       throw EngineError(.table, "cannot read \(first): \(error.message)")
     }

@@ -60,6 +60,17 @@ import Testing
       environment: bare)
     #expect(viaOptions.stdout == blocked.stdout, "\(viaOptions.stderr)")
 
+    // Parquet files on S3: globbed in SQL, read by cat and parquet meta.
+    let parquet = try Self.avocet(
+      "sql", "SELECT count(*) FROM read_parquet('\(table)/year=2024/month=1/*/*.parquet')", "--format", "csv")
+    #expect(parquet.stdout == "count_star()\n20000\n", "\(parquet.stdout) \(parquet.stderr)")
+    let files = try Self.avocet("files", table)
+    let firstFile = try #require(files.stdout.split(separator: " ").first.map(String.init))
+    let cat = try Self.avocet("cat", table + "/" + firstFile, "--limit", "2")
+    #expect(cat.status == 0 && cat.stdout.split(separator: "\n").count == 2, "\(cat.stderr)")
+    let meta = try Self.avocet("parquet", "meta", table + "/" + firstFile)
+    #expect(meta.status == 0 && meta.stdout.contains("SNAPPY"), "\(meta.stdout) \(meta.stderr)")
+
     let describe = try Self.avocet("describe", table, "--json")
     #expect(describe.status == 0, "\(describe.stderr)")
     #expect(!describe.stdout.contains("testing"), "secrets in describe output")
