@@ -80,6 +80,14 @@ import Testing
     let after = try Self.avocet(
       "sql", "SELECT count(*) FROM delta.`\(table)` WHERE action = 'block' AND day = 2", "--format", "csv")
     #expect(after.stdout == blocked.stdout)
+    // VACUUM on S3 deletes exactly the files the z-order replaced.
+    let replaced = try Self.avocet("files", table, "--version", "0").stdout.split(separator: "\n").count
+    let vacuum = try Self.avocet("vacuum", table, "--retain-hours", "0", "--force")
+    #expect(vacuum.status == 0, "\(vacuum.stderr)")
+    #expect(vacuum.stdout.split(separator: "\n").count == replaced, "\(vacuum.stdout)")
+    let vacuumed = try Self.avocet(
+      "sql", "SELECT count(*) FROM delta.`\(table)` WHERE action = 'block' AND day = 2", "--format", "csv")
+    #expect(vacuumed.stdout == blocked.stdout, "\(vacuumed.stderr)")
   }
 
   @Test(.enabled(if: available)) func fourWriterProcessesOnS3LoseNoCommit() throws {
