@@ -207,4 +207,56 @@ import Testing
     process.waitUntilExit()
     #expect(text.trimmingCharacters(in: .whitespacesAndNewlines) == String(written * 2000), "delta-rs read \(text)")
   }
+
+  /// Starts a helper script that prints "listening PORT"; returns the process and the port.
+  static func server(_ script: String, _ arguments: [String]) throws -> (Process, Int) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: WriteCLITests.python)
+    process.arguments = [CLITests.repository.appendingPathComponent("scripts/\(script)").path] + arguments
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    var line = Data()
+    while !line.contains(UInt8(ascii: "\n")) {
+      let chunk = out.fileHandleForReading.availableData
+      if chunk.isEmpty { break }
+      line.append(chunk)
+    }
+    let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    let port = try #require(text.split(separator: " ").last.flatMap { Int($0) }, "\(script) said: \(text)")
+    return (process, port)
+  }
+
+  @Test(.enabled(if: available)) func credentialsFromContainerAndInstanceMetadataEndpoints() throws {
+    let table = "s3://\(try Self.bucket())/credentials"
+    let (stub, port) = try Self.server("credentials-stub.py", ["AKIASTUBEXAMPLE", "stub-secret-value", "stub-session-token"])
+    defer { stub.terminate() }
+    var base = Self.environment
+    base["AWS_ACCESS_KEY_ID"] = nil
+    base["AWS_SECRET_ACCESS_KEY"] = nil
+    base["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent/credentials"
+    base["AWS_CONFIG_FILE"] = "/nonexistent/config"
+
+    // ECS: the full URI with its authorization token.
+    var ecs = base
+    ecs["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = "http://127.0.0.1:\(port)/ecs/credentials"
+    ecs["AWS_CONTAINER_AUTHORIZATION_TOKEN"] = "ecs-token"
+    let written = try CLITests.avocet(["generate", "netflow", "--rows", "100", "--table", table], environment: ecs)
+    #expect(written.status == 0, "\(written.stderr)")
+    #expect(!written.stderr.contains("stub-secret-value") && !written.stdout.contains("stub-secret-value"))
+
+    // IMDSv2: token, role, credentials.
+    var imds = base
+    imds["AWS_EC2_METADATA_DISABLED"] = "false"
+    imds["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = "http://127.0.0.1:\(port)"
+    let read = try CLITests.avocet(["sql", "SELECT count(*) FROM delta_scan('\(table)')", "--format", "csv"], environment: imds)
+    #expect(read.stdout == "count_star()\n100\n", "\(read.stderr)")
+
+    // Nothing configured: one line naming what was tried.
+    var none = base
+    none["AWS_EC2_METADATA_DISABLED"] = "true"
+    let refused = try CLITests.avocet(["describe", table], environment: none)
+    #expect(refused.status == 1 && refused.stderr.contains("no AWS credentials"), "\(refused.stderr)")
+  }
 }
