@@ -27,6 +27,20 @@ import Testing
     #expect(try JSONSerialization.jsonObject(with: Data(add.jsonText.utf8)) is [String: Any])
   }
 
+  /// Escapes at every offset around the eight-byte chunks the writer skips through.
+  @Test func specialCharactersAtEveryOffsetMatchTheGeneralWriter() {
+    let specials: [String] = ["\"", "\\", "\n", "\u{0}", "\u{1f}", "é", "\u{7f}", "€"]
+    for length in 0..<20 {
+      for position in 0...length {
+        for special in specials {
+          let text = String(repeating: "a", count: position) + special + String(repeating: "b", count: length - position)
+          let add = AddFile(path: text, partitionValues: [:], size: 1, modificationTime: 0, dataChange: true, stats: text)
+          #expect(add.jsonText == add.jsonValueText, "\(length) \(position) \(special.unicodeScalars.map(\.value))")
+        }
+      }
+    }
+  }
+
   @Test func everyCorpusFileMatchesTheGeneralWriter() throws {
     try #require(ConformanceCorpus.isAvailable)
     var checked = 0
