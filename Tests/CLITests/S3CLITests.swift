@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// The seed workflow on S3, as a user runs it against the emulator `scripts/test.sh` starts:
 /// generate flow logs into `s3://…/deltalake/source=query_blog_lakehouse`, query them with
 /// `avocet sql`, inspect them, maintain them; four writer processes committing at once.
@@ -159,7 +163,7 @@ import Testing
   @Test(.enabled(if: available)) func faultsFailCleanlyAndNeverCorruptTheTable() throws {
     let table = "s3://\(try Self.bucket())/faulty"
     let (proxy, proxied, log) = try Self.faultProxy(rate: 0.15, seed: 5)
-    defer { proxy.terminate() }
+    defer { Self.stop(proxy) }
     var environment = Self.environment
     environment["AWS_ENDPOINT_URL"] = proxied
     environment["AVOCET_S3_REQUEST_TIMEOUT"] = "1"
@@ -208,6 +212,12 @@ import Testing
     #expect(text.trimmingCharacters(in: .whitespacesAndNewlines) == String(written * 2000), "delta-rs read \(text)")
   }
 
+  /// Kills a helper server outright (a signal it cannot ignore) and reaps it.
+  static func stop(_ process: Process) {
+    kill(process.processIdentifier, SIGKILL)
+    process.waitUntilExit()
+  }
+
   /// Starts a helper script that prints "listening PORT"; returns the process and the port.
   static func server(_ script: String, _ arguments: [String]) throws -> (Process, Int) {
     let process = Process()
@@ -231,7 +241,7 @@ import Testing
   @Test(.enabled(if: available)) func credentialsFromContainerAndInstanceMetadataEndpoints() throws {
     let table = "s3://\(try Self.bucket())/credentials"
     let (stub, port) = try Self.server("credentials-stub.py", ["AKIASTUBEXAMPLE", "stub-secret-value", "stub-session-token"])
-    defer { stub.terminate() }
+    defer { Self.stop(stub) }
     var base = Self.environment
     base["AWS_ACCESS_KEY_ID"] = nil
     base["AWS_SECRET_ACCESS_KEY"] = nil
