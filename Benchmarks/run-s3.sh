@@ -12,7 +12,7 @@ scratch=${SCRATCH:-.build-sql}
 swift build -c release --product avocet --scratch-path "$scratch" >/dev/null
 avocet=$scratch/release/avocet
 eval "$(scripts/start-s3-emulator.sh)"
-trap 'kill "$AVOCET_S3_EMULATOR_PID" 2>/dev/null || true' EXIT
+trap 'kill -9 "$AVOCET_S3_EMULATOR_PID" 2>/dev/null || true' EXIT
 export AWS_ENDPOINT_URL=$AVOCET_TEST_S3_ENDPOINT AWS_ALLOW_HTTP=true AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench \
   AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
 "$python" -c "import urllib.request; urllib.request.urlopen(urllib.request.Request('$AWS_ENDPOINT_URL/bench', method='PUT'))"

@@ -6,6 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-oracles.sh
 eval "$(scripts/start-s3-emulator.sh)"
-trap 'kill "$AVOCET_S3_EMULATOR_PID" 2>/dev/null || true' EXIT
+trap 'kill -9 "$AVOCET_S3_EMULATOR_PID" 2>/dev/null || true' EXIT
 swift build --build-tests
 swift test --skip-build "$@"
