@@ -13,16 +13,7 @@ struct JSONTextWriter {
     var text = text
     return text.withUTF8 { bytes in
       var length = bytes.count + 2
-      var index = 0
-      while index < bytes.count {
-        // Eight bytes at a time while none needs escaping (the common case).
-        if index + 8 <= bytes.count, !needsEscape(word(bytes, at: index)) {
-          index += 8
-          continue
-        }
-        let value = bytes[index]
-        index += 1
-        guard value < 0x20 || value == UInt8(ascii: "\"") || value == UInt8(ascii: "\\") else { continue }
+      for value in bytes where value < 0x20 || value == UInt8(ascii: "\"") || value == UInt8(ascii: "\\") {
         switch value {
         case UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x0A, 0x0D, 0x09, 0x08, 0x0C: length += 1
         default: length += 5
@@ -30,24 +21,6 @@ struct JSONTextWriter {
       }
       return length
     }
-  }
-
-  @inline(__always)
-  private static func word(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> UInt64 {
-    UInt64(littleEndian: UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self))
-  }
-
-  /// Whether any of the eight bytes is a control character, `"` or `\\` (SWAR: a byte below a
-  /// bound, or equal to a value, sets its high bit in these expressions; bytes of 0x80 and
-  /// above never do).
-  @inline(__always)
-  private static func needsEscape(_ word: UInt64) -> Bool {
-    let ones: UInt64 = 0x0101_0101_0101_0101
-    let highs: UInt64 = 0x8080_8080_8080_8080
-    let control = (word &- ones &* 0x20) & ~word & highs
-    let quote = word ^ (ones &* 0x22)
-    let backslash = word ^ (ones &* 0x5C)
-    return (control | ((quote &- ones) & ~quote & highs) | ((backslash &- ones) & ~backslash & highs)) != 0
   }
 
   /// A string of at most `capacity` UTF-8 bytes, written by `body`.
@@ -109,16 +82,7 @@ struct JSONTextWriter {
     byte(UInt8(ascii: "\""))
     var text = text
     text.withUTF8 { bytes in
-      var index = 0
-      while index < bytes.count {
-        if index + 8 <= bytes.count, !Self.needsEscape(Self.word(bytes, at: index)) {
-          (base + count).update(from: bytes.baseAddress! + index, count: 8)
-          count += 8
-          index += 8
-          continue
-        }
-        let value = bytes[index]
-        index += 1
+      for value in bytes {
         if value >= 0x20 && value != UInt8(ascii: "\"") && value != UInt8(ascii: "\\") {
           base[count] = value
           count += 1
