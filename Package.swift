@@ -38,6 +38,7 @@ let package = Package(
     .target(
       name: "ObjectStore",
       dependencies: [
+        "Columnar",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "Crypto", package: "swift-crypto"),
       ],

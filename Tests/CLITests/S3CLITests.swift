@@ -138,25 +138,8 @@ import Testing
   /// The fault proxy (`scripts/fault-proxy.py`) in front of the emulator; returns the process,
   /// its endpoint and the file its fault log goes to.
   static func faultProxy(rate: Double, seed: Int) throws -> (Process, String, String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: WriteCLITests.python)
-    process.arguments = [
-      CLITests.repository.appendingPathComponent("scripts/fault-proxy.py").path, endpoint ?? "", String(rate), String(seed), "2",
-    ]
-    let out = Pipe()
     let log = FileManager.default.temporaryDirectory.appendingPathComponent("avocet-faults-\(UUID().uuidString).log").path
-    FileManager.default.createFile(atPath: log, contents: nil)
-    process.standardOutput = out
-    process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-    try process.run()
-    var line = Data()
-    while !line.contains(UInt8(ascii: "\n")) {
-      let chunk = out.fileHandleForReading.availableData
-      if chunk.isEmpty { break }
-      line.append(chunk)
-    }
-    let text = String(decoding: line, as: UTF8.self)
-    let port = try #require(text.split(separator: " ").last.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }, "proxy said: \(text)")
+    let (process, port) = try server("fault-proxy.py", [endpoint ?? "", String(rate), String(seed), "2"], errorLog: log)
     return (process, "http://127.0.0.1:\(port)", log)
   }
 
@@ -219,13 +202,19 @@ import Testing
   }
 
   /// Starts a helper script that prints "listening PORT"; returns the process and the port.
-  static func server(_ script: String, _ arguments: [String]) throws -> (Process, Int) {
+  /// Its standard error goes to `errorLog` when given.
+  static func server(_ script: String, _ arguments: [String], errorLog: String? = nil) throws -> (Process, Int) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: WriteCLITests.python)
     process.arguments = [CLITests.repository.appendingPathComponent("scripts/\(script)").path] + arguments
     let out = Pipe()
     process.standardOutput = out
-    process.standardError = FileHandle.nullDevice
+    if let errorLog {
+      _ = FileManager.default.createFile(atPath: errorLog, contents: nil)
+      process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorLog))
+    } else {
+      process.standardError = FileHandle.nullDevice
+    }
     try process.run()
     var line = Data()
     while !line.contains(UInt8(ascii: "\n")) {

@@ -78,6 +78,14 @@ struct CredentialChainTests {
     }
   }
 
+  /// A chain whose web identity is configured (a token file and a role), nothing else.
+  static func webIdentityChain(_ transport: StubTransport) throws -> CredentialChain {
+    let tokenFile = try temporaryFile("jwt")
+    return chain(
+      ["AWS_WEB_IDENTITY_TOKEN_FILE": tokenFile, "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/reader"],
+      transport: transport)
+  }
+
   static func expectNoSecrets(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) {
     for secret in [stsSecret, "IQoJb3JpZ2luX2VjE", containerSecret, containerToken, "fileSecretDefault", "envSecret"] {
       #expect(!text.contains(secret), "leaked \(secret) in: \(text)", sourceLocation: sourceLocation)
@@ -239,11 +247,7 @@ struct CredentialChainTests {
   @Test func webIdentityDefaultSessionName() throws {
     let transport = StubTransport()
     transport.on("POST", "https://sts.amazonaws.com/", body: Self.stsResponse)
-    let tokenFile = try Self.temporaryFile("jwt")
-    _ = try Self.chain(
-      ["AWS_WEB_IDENTITY_TOKEN_FILE": tokenFile, "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/reader"],
-      transport: transport
-    ).resolve()
+    _ = try Self.webIdentityChain(transport).resolve()
     #expect(transport.requests.first?.bodyString.contains("RoleSessionName=avocet-") == true)
   }
 
@@ -258,14 +262,8 @@ struct CredentialChainTests {
           <RequestId>c2b3a1f0-0000-0000-0000-EXAMPLE</RequestId>
         </ErrorResponse>
         """)
-    let tokenFile = try Self.temporaryFile("jwt")
-    let error = try #require(
-      Self.failure {
-        _ = try Self.chain(
-          ["AWS_WEB_IDENTITY_TOKEN_FILE": tokenFile, "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/reader"],
-          transport: transport
-        ).resolve()
-      })
+    let chain = try Self.webIdentityChain(transport)
+    let error = try #require(Self.failure { _ = try chain.resolve() })
     #expect(error.code == .credentials)
     #expect(error.status == 400)
     #expect(error.message.hasPrefix("web-identity:"))
@@ -279,14 +277,8 @@ struct CredentialChainTests {
     transport.on(
       "POST", "https://sts.amazonaws.com/",
       body: Self.stsResponse.replacingOccurrences(of: "<AccessKeyId>ASIASTSEXAMPLE000001</AccessKeyId>", with: ""))
-    let tokenFile = try Self.temporaryFile("jwt")
-    let error = try #require(
-      Self.failure {
-        _ = try Self.chain(
-          ["AWS_WEB_IDENTITY_TOKEN_FILE": tokenFile, "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/reader"],
-          transport: transport
-        ).resolve()
-      })
+    let chain = try Self.webIdentityChain(transport)
+    let error = try #require(Self.failure { _ = try chain.resolve() })
     #expect(error.code == .invalidResponse)
     #expect(error.message.contains("web-identity"))
     #expect(error.message.contains("AccessKeyId"))

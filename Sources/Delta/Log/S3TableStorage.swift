@@ -81,13 +81,8 @@ public final class S3TableStorage: TableStorage, Sendable {
   }
 
   public func readFile(_ path: String) throws(DeltaError) -> [UInt8] {
-    do {
-      return try client.get(try location(path))
-    } catch let error as ObjectStoreError {
-      throw Self.deltaError(error, path)
-    } catch {
-      throw DeltaError(.io, "\(error)", path: path)
-    }
+    let object = try location(path)
+    do { return try client.get(object) } catch { throw Self.deltaError(error, path) }
   }
 
   public func openFile(_ path: String) throws(DeltaError) -> any ReadableFile {
@@ -178,11 +173,8 @@ public final class S3TableStorage: TableStorage, Sendable {
   }
 
   public func writeFile(_ path: String, bytes: [UInt8]) throws(DeltaError) {
-    do { try client.put(try location(path), bytes: bytes) } catch let error as ObjectStoreError {
-      throw Self.deltaError(error, path)
-    } catch {
-      throw DeltaError(.io, "\(error)", path: path)
-    }
+    let object = try location(path)
+    do { try client.put(object, bytes: bytes) } catch { throw Self.deltaError(error, path) }
   }
 
   public func createFile(_ path: String) throws(DeltaError) -> any WritableFile {
@@ -193,10 +185,7 @@ public final class S3TableStorage: TableStorage, Sendable {
   public func createDirectory(_ path: String) throws(DeltaError) {}
 
   public func deleteFile(_ path: String) throws(DeltaError) {
-    do { try client.delete(try location(path)) } catch let error as ObjectStoreError {
-      throw Self.deltaError(error, path)
-    } catch {
-      throw DeltaError(.io, "\(error)", path: path)
-    }
+    let object = try location(path)
+    do { try client.delete(object) } catch { throw Self.deltaError(error, path) }
   }
 }

@@ -23,9 +23,8 @@ enum RankBuckets {
     for (position, row) in order.enumerated() {
       let r = Int(row)
       if keys.isNull(r) { continue }
-      if distinct == 0 || position == 0 || keys.isNull(Int(order[position - 1]))
-        || !keys.equal(Int(order[position - 1]), r)
-      {
+      // Nulls sort first, so the first non-null row has distinct == 0.
+      if distinct == 0 || !keys.equal(Int(order[position - 1]), r) {
         rank += 1
         distinct += 1
       }

@@ -100,7 +100,7 @@ extension Maintenance {
     var candidates: [(path: String, size: Int64)] = []
     try collect(
       directory: table.path, relative: "", partitionColumns: snapshot.partitionColumns, storage: storage
-    ) { _, relative, object in
+    ) { relative, object in
       if !keep.contains(relative), object.modificationTime < cutoff { candidates.append((relative, object.size)) }
     }
     candidates.sort { $0.path < $1.path }
@@ -138,11 +138,11 @@ extension Maintenance {
     return result
   }
 
-  /// Walks the table's files, skipping the log and hidden entries; `visit` gets the full path,
-  /// the path relative to the root and the listing entry.
+  /// Walks the table's files, skipping the log and hidden entries; `visit` gets the path
+  /// relative to the root and the listing entry.
   private static func collect(
     directory: String, relative: String, partitionColumns: [String], storage: any TableStorage,
-    visit: (String, String, StoredObject) throws(DeltaError) -> Void
+    visit: (String, StoredObject) throws(DeltaError) -> Void
   ) throws(DeltaError) {
     for object in try storage.listDirectory(directory, startingAt: nil) {
       if isHidden(object.name, partitionColumns: partitionColumns) { continue }
@@ -151,7 +151,7 @@ extension Maintenance {
       if object.isDirectory {
         try collect(directory: path, relative: name, partitionColumns: partitionColumns, storage: storage, visit: visit)
       } else {
-        try visit(path, name, object)
+        try visit(name, object)
       }
     }
   }

@@ -1,3 +1,5 @@
+import Columnar
+
 extension SigV4 {
   /// The parts of an absolute URL that signing needs, split without Foundation's URL, which
   /// would re-encode the path.
@@ -67,24 +69,11 @@ extension SigV4 {
         days -= 1
         secondOfDay += 86_400
       }
-      let (year, month, day) = Self.civil(fromDays: days)
-      date = Self.pad(year, 4) + Self.pad(month, 2) + Self.pad(day, 2)
+      let (year, month, day) = CalendarFormatting.civil(fromDays: days)
+      date = Self.pad(year, 4) + Self.pad(Int64(month), 2) + Self.pad(Int64(day), 2)
       dateTime =
         date + "T" + Self.pad(secondOfDay / 3600, 2) + Self.pad(secondOfDay / 60 % 60, 2)
         + Self.pad(secondOfDay % 60, 2) + "Z"
-    }
-
-    /// Howard Hinnant's civil_from_days.
-    static func civil(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-      let z = days + 719_468
-      let era = (z >= 0 ? z : z - 146_096) / 146_097
-      let doe = z - era * 146_097
-      let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-      let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-      let mp = (5 * doy + 2) / 153
-      let day = doy - (153 * mp + 2) / 5 + 1
-      let month = mp < 10 ? mp + 3 : mp - 9
-      return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     static func pad(_ value: Int64, _ width: Int) -> String {

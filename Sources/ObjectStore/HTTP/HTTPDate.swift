@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import Columnar
 
 /// `Last-Modified: Wed, 21 Oct 2015 07:28:00 GMT` to milliseconds since 1970.
 enum HTTPDate {
@@ -40,16 +36,10 @@ enum ISO8601 {
     return epochMilliseconds(year: year, month: month, day: day, hour: hour, minute: minute, second: second, millisecond: millisecond)
   }
 
-  /// Days from civil (Howard Hinnant's algorithm), then time of day.
+  /// Milliseconds since 1970 of a UTC calendar time.
   static func epochMilliseconds(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, millisecond: Int) -> Int64? {
     guard (1...12).contains(month), (1...31).contains(day) else { return nil }
-    let y = month <= 2 ? year - 1 : year
-    let era = (y >= 0 ? y : y - 399) / 400
-    let yoe = y - era * 400
-    let mp = (month + 9) % 12
-    let doy = (153 * mp + 2) / 5 + day - 1
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-    let days = era * 146_097 + doe - 719_468
-    return Int64(((days * 24 + hour) * 60 + minute) * 60 + second) * 1000 + Int64(millisecond)
+    let days = CalendarFormatting.days(year: Int64(year), month: month, day: day)
+    return ((days * 24 + Int64(hour)) * 60 + Int64(minute)) * 60_000 + Int64(second) * 1000 + Int64(millisecond)
   }
 }
