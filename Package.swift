@@ -23,6 +23,7 @@ let package = Package(
     .library(name: "Delta", targets: ["Delta"]),
     .library(name: "Exec", targets: ["Exec"]),
     .library(name: "Engine", targets: ["Engine"]),
+    .library(name: "Ingest", targets: ["Ingest"]),
     .library(name: "AvocetCLI", targets: ["AvocetCLI"]),
   ],
   dependencies: [
@@ -56,10 +57,14 @@ let package = Package(
     .target(
       name: "Engine", dependencies: ["Columnar", "Expr", "SQLParser", "Delta", "Parquet", "Storage", "Exec"],
       swiftSettings: strict),
+    // Security logs into Delta tables: format decoders, sources, micro-batches, exactly-once commits.
+    .target(
+      name: "Ingest", dependencies: ["Columnar", "Storage", "Codecs", "Expr", "Delta", "ObjectStore"],
+      swiftSettings: strict),
     .target(
       name: "AvocetCLI",
       dependencies: [
-        "Columnar", "Parquet", "Storage", "Expr", "Delta", "Synthetic", "Engine", "SQLParser",
+        "Columnar", "Parquet", "Storage", "Expr", "Delta", "Synthetic", "Engine", "SQLParser", "Ingest",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict),
@@ -81,6 +86,8 @@ let package = Package(
       name: "EngineTests", dependencies: ["Engine", "Delta", "Columnar", "Expr", "Exec", "SQLParser", "Synthetic"],
       exclude: ["Corpus"], swiftSettings: strict),
     .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore"], swiftSettings: strict),
+    .testTarget(
+      name: "IngestTests", dependencies: ["Ingest", "Delta", "Columnar", "Parquet"], swiftSettings: strict),
     .testTarget(name: "CLITests", dependencies: ["AvocetCLI", "Parquet", "Columnar"], swiftSettings: strict),
   ]
 )

@@ -2,7 +2,7 @@
 ///
 /// The Delta log is JSON from end to end, so this is the one place where log text becomes values;
 /// a faster, schema-directed decoder can replace it without touching the callers.
-struct JSONParser {
+public struct JSONParser {
   private let bytes: UnsafeBufferPointer<UInt8>
   private var position = 0
   private var depth = 0
@@ -11,7 +11,7 @@ struct JSONParser {
   private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
   /// Parses one JSON document that fills `bytes` (surrounding whitespace allowed).
-  static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> JSONValue {
+  public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> JSONValue {
     var parser = JSONParser(bytes)
     parser.skipWhitespace()
     let value = try parser.parseValue()
@@ -34,7 +34,7 @@ struct JSONParser {
     return text
   }
 
-  static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
+  public static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
     var text = text
     do {
       return try text.withUTF8 { buffer in try JSONParser.parse(buffer) }
@@ -45,7 +45,7 @@ struct JSONParser {
     }
   }
 
-  static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
+  public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
     do {
       return try bytes.withUnsafeBufferPointer { buffer in try JSONParser.parse(buffer) }
     } catch let error as JSONSyntaxError {

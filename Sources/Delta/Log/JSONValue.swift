@@ -5,7 +5,7 @@ import Columnar
 /// Numbers keep their source text so that 64-bit integers and decimals convert exactly; objects
 /// keep their members in order (lookups are linear, which is fastest for the handful of keys an
 /// action has).
-enum JSONValue: Sendable {
+public enum JSONValue: Sendable {
   case null
   case bool(Bool)
   case number(String)
@@ -13,17 +13,17 @@ enum JSONValue: Sendable {
   case array([JSONValue])
   case object(JSONObject)
 
-  var isNull: Bool {
+  public var isNull: Bool {
     if case .null = self { return true }
     return false
   }
 
-  var stringValue: String? {
+  public var stringValue: String? {
     if case .string(let text) = self { return text }
     return nil
   }
 
-  var boolValue: Bool? {
+  public var boolValue: Bool? {
     switch self {
     case .bool(let value): return value
     case .string(let text): return text == "true" ? true : text == "false" ? false : nil
@@ -32,7 +32,7 @@ enum JSONValue: Sendable {
   }
 
   /// The value as a 64-bit integer: integral numbers (also written `1.0` or `1e3`) and numeric strings.
-  var int64Value: Int64? {
+  public var int64Value: Int64? {
     switch self {
     case .number(let text), .string(let text):
       if let value = Int64(text) { return value }
@@ -42,26 +42,26 @@ enum JSONValue: Sendable {
     }
   }
 
-  var doubleValue: Double? {
+  public var doubleValue: Double? {
     switch self {
     case .number(let text), .string(let text): return Double(text)
     default: return nil
     }
   }
 
-  var objectValue: JSONObject? {
+  public var objectValue: JSONObject? {
     if case .object(let object) = self { return object }
     return nil
   }
 
-  var arrayValue: [JSONValue]? {
+  public var arrayValue: [JSONValue]? {
     if case .array(let values) = self { return values }
     return nil
   }
 
   /// A map of strings: an object whose values are strings (other scalars are written as their JSON
   /// text, nulls are left out).
-  var stringMap: [String: String]? {
+  public var stringMap: [String: String]? {
     guard case .object(let object) = self else { return nil }
     var map: [String: String] = [:]
     map.reserveCapacity(object.entries.count)
@@ -76,14 +76,14 @@ enum JSONValue: Sendable {
   }
 
   /// Compact JSON text of the value.
-  var jsonText: String {
+  public var jsonText: String {
     var out: [UInt8] = []
     append(to: &out)
     return String(decoding: out, as: UTF8.self)
   }
 
   /// Appends compact JSON text of the value.
-  func append(to out: inout [UInt8]) {
+  public func append(to out: inout [UInt8]) {
     switch self {
     case .null: out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
     case .bool(let value): out.append(contentsOf: Array((value ? "true" : "false").utf8))
@@ -110,27 +110,27 @@ enum JSONValue: Sendable {
 }
 
 /// The members of a JSON object, in document order.
-struct JSONObject: Sendable {
-  var entries: [(key: String, value: JSONValue)]
+public struct JSONObject: Sendable {
+  public var entries: [(key: String, value: JSONValue)]
 
-  init(_ entries: [(key: String, value: JSONValue)] = []) { self.entries = entries }
+  public init(_ entries: [(key: String, value: JSONValue)] = []) { self.entries = entries }
 
   /// The value of the first member named `key`.
-  subscript(key: String) -> JSONValue? {
+  public subscript(key: String) -> JSONValue? {
     for entry in entries where entry.key == key { return entry.value }
     return nil
   }
 
   /// The member `key` when it is present and not null.
-  func present(_ key: String) -> JSONValue? {
+  public func present(_ key: String) -> JSONValue? {
     guard let value = self[key], !value.isNull else { return nil }
     return value
   }
 }
 
 /// A syntax error in JSON text, with the byte offset where it was found.
-struct JSONSyntaxError: Error, Sendable, CustomStringConvertible {
-  var message: String
-  var offset: Int
-  var description: String { "\(message) at byte \(offset)" }
+public struct JSONSyntaxError: Error, Sendable, CustomStringConvertible {
+  public var message: String
+  public var offset: Int
+  public var description: String { "\(message) at byte \(offset)" }
 }

@@ -1,17 +1,17 @@
-import Columnar
+public import Columnar
 import Delta
 import Expr
 
 /// Turns input records into record batches of a schema, checking every value against its
 /// column's type; a bad value is an ``InputError`` naming file and line.
-struct RecordBatchBuilder {
-  let schema: Schema
+public struct RecordBatchBuilder {
+  public let schema: Schema
   private var columns: [ColumnBuilder]
   private let index: [String: Int]
   private var seen: [Bool]
-  private(set) var rowCount = 0
+  public private(set) var rowCount = 0
 
-  init(schema: Schema) throws(InputError) {
+  public init(schema: Schema) throws(InputError) {
     self.schema = schema
     for field in schema.fields where !field.type.isPrimitive {
       throw InputError(
@@ -23,7 +23,7 @@ struct RecordBatchBuilder {
     seen = Array(repeating: false, count: schema.fields.count)
   }
 
-  mutating func append(_ record: InputRecord, file: String) throws(InputError) {
+  public mutating func append(_ record: InputRecord, file: String) throws(InputError) {
     for slot in seen.indices { seen[slot] = false }
     for (name, cell) in record.cells {
       guard let slot = index[name] else {
@@ -71,7 +71,7 @@ struct RecordBatchBuilder {
   }
 
   /// The rows appended so far as a batch; the builder starts over.
-  mutating func flush() throws(InputError) -> RecordBatch {
+  public mutating func flush() throws(InputError) -> RecordBatch {
     let vectors = columns.indices.map { columns[$0].finish() }
     let count = rowCount
     rowCount = 0
@@ -201,12 +201,14 @@ struct ColumnBuilder {
 /// Infers a schema from records: integers → long, other numbers → double, true/false →
 /// boolean, ISO timestamps → timestamp, anything else (or a mix) → string. Columns keep the order
 /// in which they first appear.
-struct SchemaInference {
-  enum Kind: Int { case unknown, long, double, boolean, timestamp, string }
+public struct SchemaInference {
+  public enum Kind: Int { case unknown, long, double, boolean, timestamp, string }
   private var order: [String] = []
   private var kinds: [String: Kind] = [:]
 
-  mutating func add(_ record: InputRecord) {
+  public init() {}
+
+  public mutating func add(_ record: InputRecord) {
     for (name, cell) in record.cells {
       if kinds[name] == nil {
         order.append(name)
@@ -218,14 +220,14 @@ struct SchemaInference {
     }
   }
 
-  static func merge(_ a: Kind, _ b: Kind) -> Kind {
+  public static func merge(_ a: Kind, _ b: Kind) -> Kind {
     if a == b || b == .unknown { return a }
     if a == .unknown { return b }
     if (a == .long && b == .double) || (a == .double && b == .long) { return .double }
     return .string
   }
 
-  static func kind(of cell: InputCell) -> Kind {
+  public static func kind(of cell: InputCell) -> Kind {
     switch cell {
     case .null: return .unknown
     case .boolean: return .boolean
@@ -243,7 +245,7 @@ struct SchemaInference {
   }
 
   /// `YYYY-MM-DD(T| )HH:MM…` that parses as a timestamp.
-  static func isTimestamp(_ text: String) -> Bool {
+  public static func isTimestamp(_ text: String) -> Bool {
     let bytes = Array(text.utf8.prefix(16))
     guard bytes.count >= 16, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
       bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: " "), bytes[13] == UInt8(ascii: ":")
@@ -252,7 +254,7 @@ struct SchemaInference {
   }
 
   /// Fields for the columns seen (all nullable); a column with only nulls is a string.
-  var fields: [Field] {
+  public var fields: [Field] {
     order.map { name in
       let type: DataType
       switch kinds[name] ?? .unknown {

@@ -1,7 +1,7 @@
 /// Reads CSV (RFC 4180): a header row of column names, fields separated by commas, fields in
 /// double quotes may hold commas, line breaks and doubled quotes (`""`). An empty unquoted field
 /// is null; a quoted empty field (`""`) is the empty string. Records may end in CRLF or LF.
-struct CSVDecoder: RecordDecoder {
+struct CSVDecoder: InputReader {
   let path: String
   private var source: ByteSource
   private var lineNumber = 1

@@ -68,25 +68,25 @@ struct ByteSource {
 }
 
 /// A bad input record: `file:line: message`.
-struct InputError: Error, CustomStringConvertible {
-  var file: String
-  var line: Int?
-  var message: String
+public struct InputError: Error, CustomStringConvertible {
+  public var file: String
+  public var line: Int?
+  public var message: String
 
-  init(file: String, line: Int?, _ message: String) {
+  public init(file: String, line: Int?, _ message: String) {
     self.file = file
     self.line = line
     self.message = message
   }
 
-  var description: String {
+  public var description: String {
     if let line { return "\(file):\(line): \(message)" }
     return "\(file): \(message)"
   }
 }
 
 /// One value of an input record, before it is converted to its column's type.
-enum InputCell {
+public enum InputCell {
   case null
   /// A JSON string or a CSV field.
   case text(String)
@@ -98,21 +98,21 @@ enum InputCell {
 }
 
 /// One record of an input file: its first line number and its named values.
-struct InputRecord {
-  var line: Int
-  var cells: [(name: String, cell: InputCell)]
+public struct InputRecord {
+  public var line: Int
+  public var cells: [(name: String, cell: InputCell)]
 }
 
 /// A reader of records (JSON lines or CSV).
-protocol RecordDecoder {
+public protocol InputReader {
   var path: String { get }
   mutating func next() throws(InputError) -> InputRecord?
 }
 
-enum InputFormat: String {
+public enum InputFormat: String {
   case jsonl, csv
 
-  func decoder(path: String) throws(InputError) -> any RecordDecoder {
+  public func decoder(path: String) throws(InputError) -> any InputReader {
     switch self {
     case .jsonl: return try JSONLinesDecoder(path: path)
     case .csv: return try CSVDecoder(path: path)

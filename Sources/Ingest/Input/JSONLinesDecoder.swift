@@ -1,6 +1,6 @@
 /// Reads JSON lines: one object per line, blank lines skipped. Values are kept as
 /// ``InputCell``s; nested objects and arrays are kept as their JSON text.
-struct JSONLinesDecoder: RecordDecoder {
+struct JSONLinesDecoder: InputReader {
   let path: String
   private var source: ByteSource
   private var lineNumber = 0
