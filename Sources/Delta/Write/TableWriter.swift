@@ -40,6 +40,8 @@ public struct WriteOptions: Sendable {
   /// An idempotent write: the commit carries `txn(appId, version)`, and the write is skipped when
   /// the table already holds a version at or above it for that application.
   public var appTransaction: Transaction?
+  /// More `txn` actions committed with the data (source positions of an ingest), not checked for skipping.
+  public var appTransactions: [Transaction] = []
   public var maxCommitAttempts = 200
 
   public init(mode: SaveMode = .append) { self.mode = mode }
@@ -262,6 +264,11 @@ public final class TableWriter {
       for add in adds { txn.add(.add(add)) }
       if var app = options.appTransaction {
         app.lastUpdated = app.lastUpdated ?? DeltaTransaction.nowMilliseconds()
+        txn.add(.transaction(app))
+      }
+      let now = DeltaTransaction.nowMilliseconds()
+      for var app in options.appTransactions {
+        app.lastUpdated = app.lastUpdated ?? now
         txn.add(.transaction(app))
       }
       let bytes = adds.reduce(Int64(0)) { $0 + $1.size }

@@ -1,0 +1,219 @@
+import Columnar
+public import Delta
+
+/// Decoded records on their way into Delta tables: buffered per table, flushed as one commit per
+/// table, with the source positions they reach committed in the same commit, exactly once.
+///
+/// Positions are `txn` actions: application id = the stream (a file identity, an object key, a
+/// request id), version = the byte offset after the last unit flushed. The dead-letter table is
+/// committed last in every flush and so records how far every stream got; a restart resumes there
+/// (``committedOffset(stream:)``). Any table whose commit went through before a crash holds a
+/// newer position for the stream, and the replayed records it already has are skipped, so no
+/// record is lost and none is written twice — also across the per-query tables of one source.
+public final class IngestPipeline {
+  public let options: IngestOptions
+  public private(set) var statistics = IngestStatistics()
+  private var tables: [String?: TableState] = [:]
+  private var deadLetterState: TableState
+  private var deadLetters = DeadLetters()
+  /// The raw bytes of the buffered units, for dead letters.
+  private var arena: [UInt8] = []
+  private var unitRanges: [Range<Int>] = []
+  private var unitStreams: [(stream: String, end: Int64)] = []
+  /// The stream positions the buffered units reach.
+  private var pending: [String: Int64] = [:]
+  private var bufferedRows = 0
+  private var bufferedBytes = 0
+  private var oldestBuffered: ContinuousClock.Instant?
+  private var records: [DecodedRecord] = []
+
+  public init(options: IngestOptions) throws(DeltaError) {
+    self.options = options
+    deadLetterState = try TableState(path: options.deadLetterPath, storage: options.storage)
+  }
+
+  /// The offset committed for a stream, where reading resumes; nil when the stream is new.
+  public func committedOffset(stream: String) -> Int64? {
+    deadLetterState.committed[stream]
+  }
+
+  /// The committed streams whose id starts with `prefix`, with their offsets.
+  public func committedStreams(prefix: String) -> [String: Int64] {
+    deadLetterState.committed.filter { $0.key.hasPrefix(prefix) }
+  }
+
+  /// True when a buffer limit or the latency bound is reached.
+  public var isFlushDue: Bool {
+    if bufferedRows >= options.maxRows || bufferedBytes >= options.maxBytes { return true }
+    guard let oldestBuffered else { return false }
+    return ContinuousClock.now - oldestBuffered >= .milliseconds(Int64(options.maxLatency * 1000))
+  }
+
+  /// True when units are buffered.
+  public var hasPending: Bool { !pending.isEmpty }
+
+  /// Decodes one unit of `stream` that ends at byte `end` and buffers its records. A unit the
+  /// decoder rejects becomes a dead letter.
+  public func add<Decoder: RecordDecoder>(
+    _ unit: UnsafeBufferPointer<UInt8>, stream: String, end: Int64, decoder: inout Decoder
+  ) throws(DeltaError) {
+    if oldestBuffered == nil { oldestBuffered = .now }
+    statistics.bytesRead += unit.count + 1
+    bufferedBytes += unit.count
+    pending[stream] = end
+    records.removeAll(keepingCapacity: true)
+    do {
+      try decoder.decode(unit, into: &records)
+    } catch {
+      if end > (deadLetterState.committed[stream] ?? -1) {
+        deadLetters.add(
+          source: options.sourceKind, stream: stream, position: end, table: nil, error: error.message,
+          raw: String(decoding: unit, as: UTF8.self), at: Self.nowMicros())
+      }
+      return
+    }
+    guard !records.isEmpty else { return }
+    let unitIndex = unitRanges.count
+    let start = arena.count
+    arena.append(contentsOf: unit)
+    unitRanges.append(start..<arena.count)
+    unitStreams.append((stream, end))
+    let arrival = Self.nowMicros()
+    for record in records {
+      statistics.recordsRead += 1
+      let state = try table(record.table)
+      if let done = state.committed[stream], end <= done {
+        statistics.recordsSkipped += 1
+        continue
+      }
+      if let problem = state.batch.append(record, unit: unitIndex, arrival: arrival) {
+        deadLetters.add(
+          source: options.sourceKind, stream: stream, position: end, table: record.table, error: problem,
+          raw: String(decoding: unit, as: UTF8.self), at: arrival)
+        continue
+      }
+      tables[record.table] = state
+      bufferedRows += 1
+    }
+  }
+
+  /// Buffers a unit given as bytes.
+  public func add<Decoder: RecordDecoder>(
+    _ unit: [UInt8], stream: String, end: Int64, decoder: inout Decoder
+  ) throws(DeltaError) {
+    var failure: DeltaError?
+    unit.withUnsafeBufferPointer { buffer in
+      do throws(DeltaError) { try add(buffer, stream: stream, end: end, decoder: &decoder) } catch { failure = error }
+    }
+    if let failure { throw failure }
+  }
+
+  /// Marks a stream as read up to `end` without a unit (a skipped header, trailing bytes).
+  public func advance(stream: String, to end: Int64) {
+    if oldestBuffered == nil { oldestBuffered = .now }
+    pending[stream] = end
+  }
+
+  private func table(_ name: String?) throws(DeltaError) -> TableState {
+    if let state = tables[name] { return state }
+    let state = try TableState(path: options.tablePath(name), storage: options.storage)
+    tables[name] = state
+    return state
+  }
+
+  /// Commits every table's buffered records with the positions reached, then the dead letters
+  /// with all positions. Does nothing when nothing is buffered.
+  public func flush() throws {
+    guard !pending.isEmpty else { return }
+    let clock = ContinuousClock.now
+    let positions = pending
+    for key in tables.keys.sorted(by: { ($0 ?? "") < ($1 ?? "") }) {
+      guard let state = tables[key], state.batch.rowCount > 0 else { continue }
+      try commit(state, name: key, positions: positions)
+    }
+    try commitDeadLetters(positions: positions)
+    statistics.flushes += 1
+    let seconds = Self.seconds(ContinuousClock.now - clock)
+    statistics.lastFlushSeconds = seconds
+    statistics.totalFlushSeconds += seconds
+    pending = [:]
+    arena.removeAll(keepingCapacity: true)
+    unitRanges.removeAll(keepingCapacity: true)
+    unitStreams.removeAll(keepingCapacity: true)
+    bufferedRows = 0
+    bufferedBytes = 0
+    oldestBuffered = nil
+  }
+
+  private func commit(_ state: TableState, name: String?, positions: [String: Int64]) throws {
+    let (batch, rejects) = try state.batch.build(
+      tableSchema: state.schema, partitionColumns: state.schema == nil ? options.partitioning.columns : state.partitionColumns)
+    let now = Self.nowMicros()
+    for reject in rejects {
+      let (stream, end) = unitStreams[reject.unit]
+      deadLetters.add(
+        source: options.sourceKind, stream: stream, position: end, table: name, error: reject.message,
+        raw: String(decoding: arena[unitRanges[reject.unit]], as: UTF8.self), at: now)
+    }
+    let streams = Set(state.batch.units.map { unitStreams[$0].stream })
+    state.batch = TableBatch()
+    guard batch.rowCount > 0 else { return }
+    var write = WriteOptions(mode: .append)
+    write.mergeSchema = true
+    write.partitionBy = state.schema == nil ? batch.schema.fields.map(\.name).filter { options.partitioning.columns.contains($0) } : nil
+    write.targetFileSize = options.targetFileSize
+    write.appTransactions = streams.sorted().compactMap { stream in positions[stream].map { Transaction(appId: stream, version: $0) } }
+    let writer = try TableWriter(path: state.path, schema: batch.schema, options: write, storage: options.storage)
+    try writer.write(batch)
+    try writer.commit()
+    state.schema = writer.schema
+    state.partitionColumns = writer.partitionColumns
+    for stream in streams { state.committed[stream] = positions[stream] }
+    statistics.commits += 1
+    statistics.recordsWritten += batch.rowCount
+    if let times = batch.schema.index(of: "event_time").map({ batch.columns[$0] }), case .int64(let values) = times.storage,
+      let newest = values.max()
+    {
+      statistics.newestEventTime = max(statistics.newestEventTime ?? newest, newest)
+    }
+  }
+
+  private func commitDeadLetters(positions: [String: Int64]) throws {
+    let count = deadLetters.count
+    let batch = try deadLetters.take()
+    var write = WriteOptions(mode: .append)
+    write.appTransactions = positions.keys.sorted().map { Transaction(appId: $0, version: positions[$0]!) }
+    let writer = try TableWriter(
+      path: deadLetterState.path, schema: DeadLetters.schema, options: write, storage: options.storage)
+    if count > 0 { try writer.write(batch) }
+    try writer.commit()
+    for (stream, end) in positions { deadLetterState.committed[stream] = end }
+    statistics.commits += 1
+    statistics.deadLetters += count
+  }
+
+  static func nowMicros() -> Int64 { DeltaTransaction.nowMilliseconds() * 1000 }
+
+  static func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+  }
+}
+
+/// One table an ingest writes: its schema and partitioning as last committed, the positions it
+/// holds, and the records buffered for it.
+final class TableState {
+  let path: String
+  var schema: Schema?
+  var partitionColumns: [String] = []
+  var committed: [String: Int64] = [:]
+  var batch = TableBatch()
+
+  init(path: String, storage: any TableStorage) throws(DeltaError) {
+    self.path = path
+    guard DeltaTable.isDeltaTable(path: path, storage: storage) else { return }
+    let snapshot = try DeltaTable.open(path: path, storage: storage).snapshot()
+    schema = snapshot.schema
+    partitionColumns = snapshot.partitionColumns
+    committed = snapshot.transactions.mapValues(\.version)
+  }
+}

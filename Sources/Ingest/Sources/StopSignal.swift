@@ -1,0 +1,19 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+import Synchronization
+
+/// SIGTERM and SIGINT ask a running ingest to flush what it holds and exit cleanly.
+public enum StopSignal {
+  private static let raised = Atomic<Bool>(false)
+
+  /// Installs the handlers (once per process).
+  public static func install() {
+    signal(SIGTERM) { _ in StopSignal.raised.store(true, ordering: .relaxed) }
+    signal(SIGINT) { _ in StopSignal.raised.store(true, ordering: .relaxed) }
+  }
+
+  public static var isRaised: Bool { raised.load(ordering: .relaxed) }
+}
