@@ -8,7 +8,7 @@ public struct AvocetCommand: ParsableCommand {
     subcommands: [
       DemoCommand.self, CatCommand.self, DescribeCommand.self, HistoryCommand.self, FilesCommand.self,
       SQLCommand.self, ParquetCommand.self, CreateCommand.self, WriteCommand.self, GenerateCommand.self,
-      OptimizeCommand.self, VacuumCommand.self, RestoreCommand.self, BenchCommand.self,
+      OptimizeCommand.self, VacuumCommand.self, RestoreCommand.self, IngestCommand.self, BenchCommand.self,
     ])
 
   public init() {}

@@ -1,0 +1,171 @@
+import ArgumentParser
+import Delta
+import Ingest
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// `avocet ingest file|stdin`: security logs into Delta tables, exactly once.
+struct IngestCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "ingest",
+    abstract: "Ingest security logs (osquery, Zeek, S3 access, VPC flow, CloudTrail, JSON lines, CSV) into Delta tables.",
+    subcommands: [FileSource.self, StdinSource.self])
+
+  struct FileSource: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "file",
+      abstract: "Ingest files (plain or .gz), folders or globs; with --follow, tail them through rotation.")
+
+    @OptionGroup var common: IngestArguments
+
+    @Argument(help: "Files, folders or globs (quote globs so that avocet expands them and sees new files).")
+    var paths: [String]
+
+    @Flag(help: "Keep reading: new lines, new files, rotated and truncated files, until SIGTERM or SIGINT.")
+    var follow = false
+
+    @Option(name: .customLong("poll-interval"), help: "Seconds between looks for new data with --follow.")
+    var pollInterval: Double = 0.25
+
+    func run() throws {
+      let pipeline = try common.pipeline(sourceKind: "file")
+      let format = try common.logFormat()
+      let ingestor = FileIngestor(patterns: paths, pipeline: pipeline, makeDecoder: { format.makeDecoder(timeField: common.timeField) })
+      var progress = IngestProgress()
+      do {
+        if follow {
+          StopSignal.install()
+          try ingestor.follow(pollInterval: pollInterval, shouldStop: { StopSignal.isRaised }, progress: { progress.report($0) })
+        } else {
+          try ingestor.ingestOnce(progress: { progress.report($0) })
+        }
+      } catch let error as IngestError {
+        throw ValidationError(error.message)
+      }
+      progress.finish(pipeline.statistics)
+    }
+  }
+
+  struct StdinSource: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "stdin", abstract: "Ingest standard input until it ends (or SIGTERM), flushing as it goes.")
+
+    @OptionGroup var common: IngestArguments
+
+    func run() throws {
+      let pipeline = try common.pipeline(sourceKind: "stdin")
+      let format = try common.logFormat()
+      StopSignal.install()
+      var progress = IngestProgress()
+      let ingestor = StreamIngestor(pipeline: pipeline, decoder: format.makeDecoder(timeField: common.timeField))
+      try ingestor.run(shouldStop: { StopSignal.isRaised }, progress: { progress.report($0) })
+      progress.finish(pipeline.statistics)
+    }
+  }
+}
+
+/// Options every ingest source takes.
+struct IngestArguments: ParsableArguments {
+  @Option(help: "Input format: \(LogFormat.names).")
+  var format: String
+
+  @Option(help: "The Delta table; for osquery, the folder that gets one table per query name.")
+  var table: String
+
+  @Option(name: .customLong("partition-by"), help: "Event-time partitions of new tables: year/month/day, date or none.")
+  var partitionBy = "year/month/day"
+
+  @Option(name: .customLong("max-latency"), help: "Flush after this long (10s, 500ms, 2m).")
+  var maxLatency = "10s"
+
+  @Option(name: .customLong("max-rows"), help: "Flush after this many records.")
+  var maxRows = 500_000
+
+  @Option(name: .customLong("max-bytes"), help: "Flush after this much input (64MB, bytes).")
+  var maxBytes = "64MB"
+
+  @Option(name: .customLong("target-file-size"), help: "Data file size goal (128MB).")
+  var targetFileSize = "128MB"
+
+  @Option(name: .customLong("dead-letters"), help: "The dead-letter table (default: TABLE_dead_letters).")
+  var deadLetters: String?
+
+  @Option(name: .customLong("time-field"), help: "jsonl/csv: the field that holds each record's event time.")
+  var timeField: String?
+
+  @OptionGroup var s3: S3Options
+
+  func logFormat() throws -> LogFormat {
+    guard let format = LogFormat(rawValue: format.lowercased()) else {
+      throw ValidationError("unknown --format '\(format)'; use one of \(LogFormat.names)")
+    }
+    return format
+  }
+
+  func pipeline(sourceKind: String) throws -> IngestPipeline {
+    s3.apply()
+    _ = try logFormat()
+    var options = IngestOptions(target: table)
+    guard let partitioning = Partitioning(argument: partitionBy) else {
+      throw ValidationError("--partition-by must be year/month/day, date or none, not '\(partitionBy)'")
+    }
+    options.partitioning = partitioning
+    guard let latency = Self.seconds(maxLatency), latency >= 0 else {
+      throw ValidationError("--max-latency '\(maxLatency)' is not a duration (10s, 500ms, 2m)")
+    }
+    options.maxLatency = latency
+    guard maxRows > 0 else { throw ValidationError("--max-rows must be positive") }
+    options.maxRows = maxRows
+    guard let bytes = ByteSize.parse(maxBytes), bytes > 0 else { throw ValidationError("--max-bytes '\(maxBytes)' is not a size") }
+    options.maxBytes = bytes
+    guard let fileSize = ByteSize.parse(targetFileSize), fileSize > 0 else {
+      throw ValidationError("--target-file-size '\(targetFileSize)' is not a size")
+    }
+    options.targetFileSize = fileSize
+    options.deadLetterTable = deadLetters
+    options.sourceKind = sourceKind
+    return try IngestPipeline(options: options)
+  }
+
+  /// `10s`, `500ms`, `2m`, `1h` or plain seconds.
+  static func seconds(_ text: String) -> Double? {
+    let lower = text.lowercased()
+    for (suffix, scale) in [("ms", 0.001), ("s", 1.0), ("m", 60.0), ("h", 3600.0)] where lower.hasSuffix(suffix) {
+      return Double(lower.dropLast(suffix.count)).map { $0 * scale }
+    }
+    return Double(lower)
+  }
+}
+
+/// A progress line on a terminal (standard error), and a summary at the end.
+struct IngestProgress {
+  private let interactive = isatty(2) == 1
+  private var lastShown: ContinuousClock.Instant?
+
+  mutating func report(_ statistics: IngestStatistics) {
+    guard interactive else { return }
+    let now = ContinuousClock.now
+    if let lastShown, now - lastShown < .milliseconds(250) { return }
+    lastShown = now
+    var line = "\r\u{1B}[K" + Self.summary(statistics)
+    line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+  }
+
+  func finish(_ statistics: IngestStatistics) {
+    if interactive { "\r\u{1B}[K".utf8CString.withUnsafeBufferPointer { _ = write(2, $0.baseAddress, $0.count - 1) } }
+    var out = StandardOutput()
+    out.write(Self.summary(statistics) + "\n")
+    out.flush()
+  }
+
+  static func summary(_ statistics: IngestStatistics) -> String {
+    var text = "read \(statistics.recordsRead) records (\(formatBytes(statistics.bytesRead))), wrote \(statistics.recordsWritten)"
+    text += ", dead letters \(statistics.deadLetters), commits \(statistics.commits)"
+    if statistics.recordsSkipped > 0 { text += ", skipped \(statistics.recordsSkipped) already committed" }
+    return text
+  }
+}
