@@ -24,12 +24,14 @@ let package = Package(
     .library(name: "Exec", targets: ["Exec"]),
     .library(name: "Engine", targets: ["Engine"]),
     .library(name: "Ingest", targets: ["Ingest"]),
+    .library(name: "IngestServer", targets: ["IngestServer"]),
     .library(name: "AvocetCLI", targets: ["AvocetCLI"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
   ],
   targets: [
     // libm: rounding in value formatting, for executables that do not link Foundation.
@@ -61,10 +63,19 @@ let package = Package(
     .target(
       name: "Ingest", dependencies: ["Columnar", "Storage", "Codecs", "Expr", "Delta", "ObjectStore"],
       swiftSettings: strict),
+    // `avocet serve`: osquery's remote API and JSON-lines posts, spooled to disk, then ingested.
+    .target(
+      name: "IngestServer",
+      dependencies: [
+        "Ingest", "Delta", "Codecs", "Digest",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdTLS", package: "hummingbird"),
+      ],
+      swiftSettings: strict),
     .target(
       name: "AvocetCLI",
       dependencies: [
-        "Columnar", "Parquet", "Storage", "Expr", "Delta", "Synthetic", "Engine", "SQLParser", "Ingest",
+        "Columnar", "Parquet", "Storage", "Expr", "Delta", "Synthetic", "Engine", "SQLParser", "Ingest", "IngestServer",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict),
@@ -88,6 +99,17 @@ let package = Package(
     .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore"], swiftSettings: strict),
     .testTarget(
       name: "IngestTests", dependencies: ["Ingest", "Delta", "Columnar", "Parquet"], swiftSettings: strict),
-    .testTarget(name: "CLITests", dependencies: ["AvocetCLI", "Parquet", "Columnar"], swiftSettings: strict),
+    .testTarget(
+      name: "IngestServerTests",
+      dependencies: [
+        "IngestServer", "Ingest", "Delta", "Columnar", "Codecs",
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+      ],
+      swiftSettings: strict),
+    .testTarget(
+      name: "CLITests",
+      dependencies: ["AvocetCLI", "Parquet", "Columnar", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+      swiftSettings: strict),
   ]
 )
