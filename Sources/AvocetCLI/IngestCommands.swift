@@ -22,7 +22,7 @@ struct IngestCommand: ParsableCommand {
 
     @OptionGroup var common: IngestArguments
 
-    @Argument(help: "Files, folders or globs (quote globs so that avocet expands them and sees new files).")
+    @Argument(help: "Files, folders or globs (quote globs so that avocet expands them and sees new files), or s3://bucket/prefix/.")
     var paths: [String]
 
     @Flag(help: "Keep reading: new lines, new files, rotated and truncated files, until SIGTERM or SIGINT.")
@@ -34,14 +34,38 @@ struct IngestCommand: ParsableCommand {
     func run() throws {
       let pipeline = try common.pipeline(sourceKind: "file")
       let format = try common.logFormat()
-      let ingestor = FileIngestor(patterns: paths, pipeline: pipeline, makeDecoder: { format.makeDecoder(timeField: common.timeField) })
       var progress = IngestProgress()
+      let remote = paths.filter { $0.hasPrefix("s3://") }
+      if !remote.isEmpty {
+        guard remote.count == paths.count else { throw ValidationError("give either s3:// prefixes or local paths, not both") }
+        try ingestObjects(remote, pipeline: pipeline, format: format, progress: &progress)
+        return
+      }
+      let ingestor = FileIngestor(patterns: paths, pipeline: pipeline, makeDecoder: { format.makeDecoder(timeField: common.timeField) })
       do {
         if follow {
           StopSignal.install()
           try ingestor.follow(pollInterval: pollInterval, shouldStop: { StopSignal.isRaised }, progress: { progress.report($0) })
         } else {
           try ingestor.ingestOnce(progress: { progress.report($0) })
+        }
+      } catch let error as IngestError {
+        throw ValidationError(error.message)
+      }
+      progress.finish(pipeline.statistics)
+    }
+
+    /// `s3://bucket/prefix/`: the objects after the last one ingested, in key order.
+    func ingestObjects(_ urls: [String], pipeline: IngestPipeline, format: LogFormat, progress: inout IngestProgress) throws {
+      if follow { StopSignal.install() }
+      do {
+        for url in urls {
+          let ingestor = try S3ObjectIngestor(url: url, pipeline: pipeline, makeDecoder: { format.makeDecoder(timeField: common.timeField) })
+          if follow {
+            try ingestor.follow(pollInterval: max(pollInterval, 1), shouldStop: { StopSignal.isRaised }, progress: { progress.report($0) })
+          } else {
+            try ingestor.ingestOnce(progress: { progress.report($0) })
+          }
         }
       } catch let error as IngestError {
         throw ValidationError(error.message)
@@ -163,7 +187,8 @@ struct IngestProgress {
   }
 
   static func summary(_ statistics: IngestStatistics) -> String {
-    var text = "read \(statistics.recordsRead) records (\(formatBytes(statistics.bytesRead))), wrote \(statistics.recordsWritten)"
+    let bytes = statistics.bytesRead < 1000 ? "\(statistics.bytesRead) B" : formatBytes(statistics.bytesRead)
+    var text = "read \(statistics.recordsRead) records (\(bytes)), wrote \(statistics.recordsWritten)"
     text += ", dead letters \(statistics.deadLetters), commits \(statistics.commits)"
     if statistics.recordsSkipped > 0 { text += ", skipped \(statistics.recordsSkipped) already committed" }
     return text

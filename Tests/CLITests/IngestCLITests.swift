@@ -151,3 +151,83 @@ import Testing
     try Self.expectExactlyOnce(dir, ids: 0..<2500)
   }
 }
+
+/// Each format end to end through the binary, read back by Avocet and delta-rs.
+@Suite struct IngestFormatsCLITests {
+  static let osquery = """
+    {"name":"processes","hostIdentifier":"host-01","calendarTime":"Tue Sep 30 17:37:30 2014 UTC","unixTime":1412123850,"epoch":0,"counter":1,"numerics":false,"decorations":{"host_uuid":"4C4C4544-0042"},"columns":{"name":"osqueryd","path":"/opt/osquery/bin/osqueryd","pid":"97830"},"action":"added"}
+    {"diffResults":{"added":[{"pid":"97830"}],"removed":[{"pid":"97650"}]},"name":"processes","hostIdentifier":"host-01","calendarTime":"Tue Sep 30 17:37:30 2014 UTC","unixTime":1412123850,"epoch":0,"counter":2,"numerics":false}
+    {"snapshot":[{"parent":"0","path":"/sbin/launchd","pid":"1"}],"action":"snapshot","name":"process_snapshot","hostIdentifier":"host-01","calendarTime":"Mon May  2 22:27:32 2016 UTC","unixTime":1462228052,"epoch":0,"counter":1,"numerics":false}
+    {"hostIdentifier":"host-01","calendarTime":"Mon May  2 22:27:32 2016 UTC","unixTime":"1462228052","severity":0,"filename":"scheduler.cpp","line":83,"message":"Executing scheduled query processes","version":"5.12.1"}
+    {"name":"processes", "broken
+    {"name":"processes","hostIdentifier":"host-02","unixTime":1412123851,"epoch":0,"counter":3,"columns":{"name":"bash","path":"/bin/bash","pid":"4242","nice":"-5"},"action":"added"}
+
+    """
+
+  static let zeek = """
+    #separator \\x09
+    #set_separator\t,
+    #empty_field\t(empty)
+    #unset_field\t-
+    #path\tconn
+    #open\t2020-06-05-14-48-32
+    #fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tservice\tduration\torig_bytes\tresp_bytes\tconn_state\tlocal_orig\ttunnel_parents
+    #types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring\tinterval\tcount\tcount\tstring\tbool\tset[string]
+    1591367999.430166\tCLqEx41jYPOdfHF586\t192.168.4.76\t46378\t31.3.245.133\t80\ttcp\thttp\t0.254115\t77\t295\tSF\tT\t(empty)
+    1591368000.100000\tC2\t192.168.4.77\t53000\t8.8.8.8\t53\tudp\tdns\t-\t-\t-\tS0\tF\tCa,Cb
+    1591368001.5\tC3\tnot enough fields
+    #close\t2020-06-05-15-00-00
+
+    """
+
+  @Test func osqueryResultsGoToOneTablePerQuery() throws {
+    let dir = WriteCLITests.folder("ingest-osquery")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try Self.osquery.write(toFile: dir + "/osqueryd.results.log", atomically: false, encoding: .utf8)
+    let result = try CLITests.avocet(["ingest", "file", "--format", "osquery", "--table", dir + "/osquery", dir + "/osqueryd.results.log"])
+    #expect(result.status == 0, "\(result.stderr)")
+    let processes = try CLITests.avocet(
+      ["cat", dir + "/osquery/processes", "--columns", "host_identifier,action,counter,pid,name,nice,decorations"])
+    let lines = processes.stdout.split(separator: "\n").sorted()
+    #expect(
+      lines == [
+        #"{"host_identifier":"host-01","action":"added","counter":1,"pid":97830,"name":"osqueryd","nice":null,"decorations":[["host_uuid","4C4C4544-0042"]]}"#,
+        #"{"host_identifier":"host-01","action":"added","counter":2,"pid":97830,"name":null,"nice":null,"decorations":null}"#,
+        #"{"host_identifier":"host-01","action":"removed","counter":2,"pid":97650,"name":null,"nice":null,"decorations":null}"#,
+        #"{"host_identifier":"host-02","action":"added","counter":3,"pid":4242,"name":"bash","nice":-5,"decorations":null}"#,
+      ], "\(processes.stdout)\(processes.stderr)")
+    let snapshot = try CLITests.avocet(["cat", dir + "/osquery/process_snapshot", "--columns", "action,path,event_time"])
+    #expect(snapshot.stdout == #"{"action":"snapshot","path":"/sbin/launchd","event_time":"2016-05-02T22:27:32.000000Z"}"# + "\n")
+    let status = try CLITests.avocet(["cat", dir + "/osquery/osquery_status", "--columns", "severity,line,message"])
+    #expect(status.stdout == #"{"severity":0,"line":83,"message":"Executing scheduled query processes"}"# + "\n")
+    let letters = try CLITests.avocet(["cat", dir + "/osquery_dead_letters", "--columns", "position,raw"])
+    #expect(letters.stdout.contains(#""raw":"{\"name\":\"processes\", \"broken""#), "\(letters.stdout)")
+    for table in ["processes", "process_snapshot", "osquery_status"] {
+      let rows = try WriteCLITests.deltaRSRowCount(dir + "/osquery/" + table)
+      #expect(rows == nil || rows == ["processes": 4, "process_snapshot": 1, "osquery_status": 1][table])
+    }
+  }
+
+  @Test func zeekLogsAreTypedByTheirHeader() throws {
+    let dir = WriteCLITests.folder("ingest-zeek")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try Self.zeek.write(toFile: dir + "/conn.log", atomically: false, encoding: .utf8)
+    let result = try CLITests.avocet(["ingest", "file", "--format", "zeek", "--table", dir + "/conn", dir + "/conn.log"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("wrote 2, dead letters 1"), "\(result.stdout)")
+    let describe = try CLITests.avocet("describe", dir + "/conn", "--json")
+    for column in [
+      #"{"name":"ts","type":"timestamp""#, #"{"name":"id.orig_p","type":"long""#, #"{"name":"duration","type":"double""#,
+      #"{"name":"local_orig","type":"boolean""#, #""elementType":"string""#,
+    ] {
+      #expect(describe.stdout.contains(column), "\(column) in \(describe.stdout)")
+    }
+    let rows = try CLITests.avocet(["cat", dir + "/conn", "--columns", "uid,ts,orig_bytes,tunnel_parents,day"])
+    #expect(
+      rows.stdout.split(separator: "\n").sorted() == [
+        #"{"uid":"C2","ts":"2020-06-05T14:40:00.100000Z","orig_bytes":null,"tunnel_parents":["Ca","Cb"],"day":5}"#,
+        #"{"uid":"CLqEx41jYPOdfHF586","ts":"2020-06-05T14:39:59.430166Z","orig_bytes":77,"tunnel_parents":[],"day":5}"#,
+      ], "\(rows.stdout)\(rows.stderr)")
+    if let count = try WriteCLITests.deltaRSRowCount(dir + "/conn") { #expect(count == 2) }
+  }
+}

@@ -100,7 +100,7 @@ public final class FileIngestor {
     return tailed
   }
 
-  static func sleep(seconds: Double) {
+  public static func sleep(seconds: Double) {
     var request = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - Double(Int(seconds))) * 1e9))
     _ = nanosleep(&request, nil)
   }
