@@ -107,7 +107,7 @@ struct IngestArguments: ParsableArguments {
   var maxLatency = "10s"
 
   @Option(name: .customLong("max-rows"), help: "Flush after this many records.")
-  var maxRows = 500_000
+  var maxRows = 200_000
 
   @Option(name: .customLong("max-bytes"), help: "Flush after this much input (64MB, bytes).")
   var maxBytes = "64MB"

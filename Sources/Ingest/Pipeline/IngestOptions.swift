@@ -12,7 +12,7 @@ public struct IngestOptions: Sendable {
   /// Flush when the oldest buffered record is this old (seconds)…
   public var maxLatency: Double = 10
   /// …or this many records are buffered…
-  public var maxRows = 500_000
+  public var maxRows = 200_000
   /// …or this many input bytes are buffered.
   public var maxBytes = 64 << 20
   /// Data file size goal.

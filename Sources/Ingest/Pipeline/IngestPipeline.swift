@@ -92,7 +92,6 @@ public final class IngestPipeline {
           raw: String(decoding: unit, as: UTF8.self), at: arrival)
         continue
       }
-      tables[record.table] = state
       bufferedRows += 1
     }
   }
