@@ -25,6 +25,7 @@ let package = Package(
     .library(name: "Engine", targets: ["Engine"]),
     .library(name: "Ingest", targets: ["Ingest"]),
     .library(name: "IngestServer", targets: ["IngestServer"]),
+    .library(name: "Kafka", targets: ["Kafka"]),
     .library(name: "AvocetCLI", targets: ["AvocetCLI"]),
   ],
   dependencies: [
@@ -32,6 +33,7 @@ let package = Package(
     .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
   ],
   targets: [
     // libm: rounding in value formatting, for executables that do not link Foundation.
@@ -62,6 +64,15 @@ let package = Package(
     // Security logs into Delta tables: format decoders, sources, micro-batches, exactly-once commits.
     .target(
       name: "Ingest", dependencies: ["Columnar", "Storage", "Codecs", "Expr", "Delta", "ObjectStore"],
+      swiftSettings: strict),
+    // A Kafka consumer in Swift: the wire protocol, record batches, consumer groups, on SwiftNIO.
+    .target(
+      name: "Kafka",
+      dependencies: [
+        "Codecs", "Digest",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+      ],
       swiftSettings: strict),
     // `avocet serve`: osquery's remote API and JSON-lines posts, spooled to disk, then ingested.
     .target(
@@ -99,6 +110,7 @@ let package = Package(
     .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore"], swiftSettings: strict),
     .testTarget(
       name: "IngestTests", dependencies: ["Ingest", "Delta", "Columnar", "Parquet"], swiftSettings: strict),
+    .testTarget(name: "KafkaTests", dependencies: ["Kafka", "Codecs"], swiftSettings: strict),
     .testTarget(
       name: "IngestServerTests",
       dependencies: [
