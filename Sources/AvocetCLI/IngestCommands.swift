@@ -115,6 +115,9 @@ struct IngestArguments: ParsableArguments {
   @Option(name: .customLong("target-file-size"), help: "Data file size goal (128MB).")
   var targetFileSize = "128MB"
 
+  @Option(name: .customLong("compact-every"), help: "Compact small files after this many commits to a table (0: never).")
+  var compactEvery = 20
+
   @Option(name: .customLong("dead-letters"), help: "The dead-letter table (default: TABLE_dead_letters).")
   var deadLetters: String?
 
@@ -150,6 +153,8 @@ struct IngestArguments: ParsableArguments {
       throw ValidationError("--target-file-size '\(targetFileSize)' is not a size")
     }
     options.targetFileSize = fileSize
+    guard compactEvery >= 0 else { throw ValidationError("--compact-every must be 0 or more") }
+    options.compactEvery = compactEvery
     options.deadLetterTable = deadLetters
     options.sourceKind = sourceKind
     return try IngestPipeline(options: options)

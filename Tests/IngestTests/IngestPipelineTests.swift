@@ -96,3 +96,23 @@ import Testing
     #expect(second.statistics.recordsSkipped == 1)
   }
 }
+
+@Suite struct IngestCompactionTests {
+  @Test func smallFilesAreCompactedEveryFewCommits() throws {
+    let root = try IngestTestSupport.temporaryDirectory()
+    var options = IngestOptions(target: root + "/t")
+    options.partitioning = .none
+    options.compactEvery = 3
+    let pipeline = try IngestPipeline(options: options)
+    var decoder = KeyValueDecoder()
+    for index in 1...3 {
+      try pipeline.add(Array("n=\(index)".utf8), stream: "s", end: Int64(index), decoder: &decoder)
+      try pipeline.flush()
+    }
+    let snapshot = try DeltaTable.open(path: root + "/t").snapshot()
+    #expect(snapshot.files.count == 1)
+    #expect(pipeline.statistics.compactions == 1)
+    #expect(try IngestTestSupport.rows(root + "/t") == [#"{"n":1}"#, #"{"n":2}"#, #"{"n":3}"#])
+    #expect(snapshot.transactions["s"]?.version == 3)
+  }
+}

@@ -17,6 +17,9 @@ public struct IngestOptions: Sendable {
   public var maxBytes = 64 << 20
   /// Data file size goal.
   public var targetFileSize = 128 << 20
+  /// Compact a table's small files (OPTIMIZE, `dataChange=false`) after this many ingest commits
+  /// to it, so a continuous ingest keeps files near the target size; 0 never compacts.
+  public var compactEvery = 20
   /// A name for the kind of source in dead letters (`file`, `stdin`, `http`, `s3`).
   public var sourceKind = "file"
   public var storage: any TableStorage = DefaultTableStorage()

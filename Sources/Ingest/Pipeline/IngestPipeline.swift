@@ -169,6 +169,18 @@ public final class IngestPipeline {
     state.partitionColumns = writer.partitionColumns
     for stream in streams { state.committed[stream] = positions[stream] }
     statistics.commits += 1
+    state.commitsSinceCompaction += 1
+    if options.compactEvery > 0, state.commitsSinceCompaction >= options.compactEvery {
+      state.commitsSinceCompaction = 0
+      var compaction = OptimizeOptions()
+      compaction.targetFileSize = options.targetFileSize
+      // A lost race with another writer only postpones the compaction; the data is committed.
+      if let result = try? Maintenance.optimize(path: state.path, options: compaction, storage: options.storage),
+        result.version != nil
+      {
+        statistics.compactions += 1
+      }
+    }
     statistics.recordsWritten += batch.rowCount
     if let times = batch.schema.index(of: "event_time").map({ batch.columns[$0] }), case .int64(let values) = times.storage,
       let newest = values.max()
@@ -206,6 +218,7 @@ final class TableState {
   var partitionColumns: [String] = []
   var committed: [String: Int64] = [:]
   var batch = TableBatch()
+  var commitsSinceCompaction = 0
 
   init(path: String, storage: any TableStorage) throws(DeltaError) {
     self.path = path

@@ -12,6 +12,8 @@ public struct IngestStatistics: Sendable {
   public var bytesRead = 0
   /// Delta commits made.
   public var commits = 0
+  /// Compactions of small files made.
+  public var compactions = 0
   /// Flushes made.
   public var flushes = 0
   /// Seconds the last flush took.
