@@ -107,10 +107,10 @@ struct IngestArguments: ParsableArguments {
   var maxLatency = "10s"
 
   @Option(name: .customLong("max-rows"), help: "Flush after this many records.")
-  var maxRows = 200_000
+  var maxRows = 100_000
 
   @Option(name: .customLong("max-bytes"), help: "Flush after this much input (64MB, bytes).")
-  var maxBytes = "64MB"
+  var maxBytes = "32MB"
 
   @Option(name: .customLong("target-file-size"), help: "Data file size goal (128MB).")
   var targetFileSize = "128MB"

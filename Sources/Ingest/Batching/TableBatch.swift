@@ -14,25 +14,33 @@ struct TableBatch {
   /// Each row's unit (an index into the batch's raw units, for dead letters).
   private(set) var units: [Int] = []
 
+  /// The field names of the last record and their slots: records of one source mostly share
+  /// their shape, and comparing names (often the same string storage) is cheaper than hashing them.
+  private var shapeNames: [String] = []
+  private var shapeSlots: [Int] = []
+
   /// Adds a record; returns why it cannot be added (two names that differ only by case).
   mutating func append(_ record: DecodedRecord, unit: Int, arrival: Int64) -> String? {
-    for field in record.fields where slots[field.name] == nil {
-      if let other = foldedNames[field.name.lowercased()], other != field.name {
-        return "column '\(field.name)' differs only by case from column '\(other)'"
+    if !hasShape(record) {
+      for field in record.fields where slots[field.name] == nil {
+        if let other = foldedNames[field.name.lowercased()], other != field.name {
+          return "column '\(field.name)' differs only by case from column '\(other)'"
+        }
       }
-    }
-    for field in record.fields {
-      let slot: Int
-      if let known = slots[field.name] {
-        slot = known
-      } else {
-        slot = columns.count
+      shapeNames = record.fields.map(\.name)
+      shapeSlots = record.fields.map { field in
+        if let known = slots[field.name] { return known }
+        let slot = columns.count
         slots[field.name] = slot
         foldedNames[field.name.lowercased()] = field.name
         names.append(field.name)
         columns.append([])
         columns[slot].reserveCapacity(max(rowCount + 1, 1024))
+        return slot
       }
+    }
+    for (index, field) in record.fields.enumerated() {
+      let slot = shapeSlots[index]
       if columns[slot].count < rowCount {
         columns[slot].append(contentsOf: repeatElement(.null, count: rowCount - columns[slot].count))
       }
@@ -42,6 +50,12 @@ struct TableBatch {
     units.append(unit)
     rowCount += 1
     return nil
+  }
+
+  private func hasShape(_ record: DecodedRecord) -> Bool {
+    guard record.fields.count == shapeNames.count else { return false }
+    for (index, field) in record.fields.enumerated() where field.name != shapeNames[index] { return false }
+    return true
   }
 
   /// Drops the given rows.

@@ -12,9 +12,9 @@ public struct IngestOptions: Sendable {
   /// Flush when the oldest buffered record is this old (seconds)…
   public var maxLatency: Double = 10
   /// …or this many records are buffered…
-  public var maxRows = 200_000
+  public var maxRows = 100_000
   /// …or this many input bytes are buffered.
-  public var maxBytes = 64 << 20
+  public var maxBytes = 32 << 20
   /// Data file size goal.
   public var targetFileSize = 128 << 20
   /// Compact a table's small files (OPTIMIZE, `dataChange=false`) after this many ingest commits

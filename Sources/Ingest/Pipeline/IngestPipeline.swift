@@ -20,8 +20,11 @@ public final class IngestPipeline {
   private var arena: [UInt8] = []
   private var unitRanges: [Range<Int>] = []
   private var unitStreams: [(stream: String, end: Int64)] = []
-  /// The stream positions the buffered units reach.
+  /// The stream positions the buffered units reach (the latest stream's in `pendingStream`/`pendingEnd`).
   private var pending: [String: Int64] = [:]
+  private var pendingStream: String?
+  private var pendingEnd: Int64 = 0
+  private var lastTable: (name: String?, state: TableState)?
   private var bufferedRows = 0
   private var bufferedBytes = 0
   private var oldestBuffered: ContinuousClock.Instant?
@@ -50,7 +53,7 @@ public final class IngestPipeline {
   }
 
   /// True when units are buffered.
-  public var hasPending: Bool { !pending.isEmpty }
+  public var hasPending: Bool { pendingStream != nil }
 
   /// Decodes one unit of `stream` that ends at byte `end` and buffers its records. A unit the
   /// decoder rejects becomes a dead letter.
@@ -60,7 +63,11 @@ public final class IngestPipeline {
     if oldestBuffered == nil { oldestBuffered = .now }
     statistics.bytesRead += unit.count + 1
     bufferedBytes += unit.count
-    pending[stream] = end
+    if stream != pendingStream {
+      if let pendingStream { pending[pendingStream] = pendingEnd }
+      pendingStream = stream
+    }
+    pendingEnd = end
     records.removeAll(keepingCapacity: true)
     do {
       try decoder.decode(unit, into: &records)
@@ -82,7 +89,7 @@ public final class IngestPipeline {
     for record in records {
       statistics.recordsRead += 1
       let state = try table(record.table)
-      if let done = state.committed[stream], end <= done {
+      if let done = state.committedOffset(stream), end <= done {
         statistics.recordsSkipped += 1
         continue
       }
@@ -110,22 +117,39 @@ public final class IngestPipeline {
   /// Marks a stream as read up to `end` without a unit (a skipped header, trailing bytes).
   public func advance(stream: String, to end: Int64) {
     if oldestBuffered == nil { oldestBuffered = .now }
-    pending[stream] = end
+    if stream != pendingStream {
+      if let pendingStream { pending[pendingStream] = pendingEnd }
+      pendingStream = stream
+    }
+    pendingEnd = end
   }
 
   private func table(_ name: String?) throws(DeltaError) -> TableState {
-    if let state = tables[name] { return state }
-    let state = try TableState(path: options.tablePath(name), storage: options.storage)
-    tables[name] = state
+    if let lastTable, lastTable.name == name { return lastTable.state }
+    let state: TableState
+    if let known = tables[name] {
+      state = known
+    } else {
+      state = try TableState(path: options.tablePath(name), storage: options.storage)
+      tables[name] = state
+    }
+    lastTable = (name, state)
     return state
+  }
+
+  /// All stream positions buffered, the latest stream's included.
+  private func pendingPositions() -> [String: Int64] {
+    var positions = pending
+    if let pendingStream { positions[pendingStream] = pendingEnd }
+    return positions
   }
 
   /// Commits every table's buffered records with the positions reached, then the dead letters
   /// with all positions. Does nothing when nothing is buffered.
   public func flush() throws {
-    guard !pending.isEmpty else { return }
+    guard pendingStream != nil else { return }
     let clock = ContinuousClock.now
-    let positions = pending
+    let positions = pendingPositions()
     for key in tables.keys.sorted(by: { ($0 ?? "") < ($1 ?? "") }) {
       guard let state = tables[key], state.batch.rowCount > 0 else { continue }
       try commit(state, name: key, positions: positions)
@@ -136,6 +160,7 @@ public final class IngestPipeline {
     statistics.lastFlushSeconds = seconds
     statistics.totalFlushSeconds += seconds
     pending = [:]
+    pendingStream = nil
     arena.removeAll(keepingCapacity: true)
     unitRanges.removeAll(keepingCapacity: true)
     unitStreams.removeAll(keepingCapacity: true)
@@ -168,6 +193,7 @@ public final class IngestPipeline {
     state.schema = writer.schema
     state.partitionColumns = writer.partitionColumns
     for stream in streams { state.committed[stream] = positions[stream] }
+    state.forgetLookup()
     statistics.commits += 1
     state.commitsSinceCompaction += 1
     if options.compactEvery > 0, state.commitsSinceCompaction >= options.compactEvery {
@@ -219,6 +245,17 @@ final class TableState {
   var committed: [String: Int64] = [:]
   var batch = TableBatch()
   var commitsSinceCompaction = 0
+  private var lookup: (stream: String, offset: Int64?)?
+
+  /// The position committed for a stream (the last answer is kept: units of one stream come in runs).
+  func committedOffset(_ stream: String) -> Int64? {
+    if let lookup, lookup.stream == stream { return lookup.offset }
+    let offset = committed[stream]
+    lookup = (stream, offset)
+    return offset
+  }
+
+  func forgetLookup() { lookup = nil }
 
   init(path: String, storage: any TableStorage) throws(DeltaError) {
     self.path = path
