@@ -9,6 +9,7 @@ public struct AvocetCommand: ParsableCommand {
       DemoCommand.self, CatCommand.self, DescribeCommand.self, HistoryCommand.self, FilesCommand.self,
       SQLCommand.self, ParquetCommand.self, CreateCommand.self, WriteCommand.self, GenerateCommand.self,
       OptimizeCommand.self, VacuumCommand.self, RestoreCommand.self, IngestCommand.self, BenchCommand.self,
+      ServeCommand.self,
     ])
 
   public init() {}

@@ -116,3 +116,20 @@ import Testing
     #expect(snapshot.transactions["s"]?.version == 3)
   }
 }
+
+@Suite struct IngestStillbornTableTests {
+  /// A writer killed between creating `_delta_log` and linking its first commit leaves a log
+  /// without commits: the next ingest creates the table instead of failing on it forever.
+  @Test func aLogWithoutCommitsIsATableStillToBeCreated() throws {
+    let root = try IngestTestSupport.temporaryDirectory()
+    try FileManager.default.createDirectory(atPath: root + "/t/_delta_log", withIntermediateDirectories: true)
+    try IngestTestSupport.write("{}", to: root + "/t/_delta_log/.00000000000000000000.json.4242.1.tmp")
+    var options = IngestOptions(target: root + "/t")
+    options.partitioning = .none
+    let pipeline = try IngestPipeline(options: options)
+    var decoder = KeyValueDecoder()
+    try pipeline.add(Array("n=1".utf8), stream: "s", end: 1, decoder: &decoder)
+    try pipeline.flush()
+    #expect(try IngestTestSupport.rows(root + "/t") == [#"{"n":1}"#])
+  }
+}

@@ -51,6 +51,20 @@ public struct DeltaTable: Sendable {
     (try? storage.statFile(path + "/_delta_log"))?.isDirectory ?? false
   }
 
+  /// The latest snapshot of the table at `path`, or nil when there is no table yet: no
+  /// `_delta_log`, or one without any commit (its creator stopped before the first commit
+  /// landed, which leaves nothing committed to read).
+  public static func existingSnapshot(path: String, storage: any TableStorage = DefaultTableStorage()) throws(DeltaError)
+    -> Snapshot?
+  {
+    guard isDeltaTable(path: path, storage: storage) else { return nil }
+    do {
+      return try open(path: path, storage: storage).snapshot()
+    } catch where error.code == .notATable {
+      return nil
+    }
+  }
+
   /// The latest snapshot.
   public func snapshot() throws(DeltaError) -> Snapshot {
     try LogReplay.snapshot(

@@ -100,9 +100,7 @@ public final class TableWriter {
     if options.overwriteSchema, options.mode != .overwrite {
       throw DeltaError(.invalidArgument, "overwriteSchema needs mode overwrite")
     }
-    let existing: Snapshot? =
-      DeltaTable.isDeltaTable(path: root, storage: storage)
-      ? try DeltaTable.open(path: root, storage: storage).snapshot() : nil
+    let existing = try DeltaTable.existingSnapshot(path: root, storage: storage)
     snapshot = existing
     var skip = false
     if let existing {

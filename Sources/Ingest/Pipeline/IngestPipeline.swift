@@ -259,8 +259,7 @@ final class TableState {
 
   init(path: String, storage: any TableStorage) throws(DeltaError) {
     self.path = path
-    guard DeltaTable.isDeltaTable(path: path, storage: storage) else { return }
-    let snapshot = try DeltaTable.open(path: path, storage: storage).snapshot()
+    guard let snapshot = try DeltaTable.existingSnapshot(path: path, storage: storage) else { return }
     schema = snapshot.schema
     partitionColumns = snapshot.partitionColumns
     committed = snapshot.transactions.mapValues(\.version)
