@@ -230,4 +230,41 @@ import Testing
       ], "\(rows.stdout)\(rows.stderr)")
     if let count = try WriteCLITests.deltaRSRowCount(dir + "/conn") { #expect(count == 2) }
   }
+
+  @Test func cloudAndAccessLogsAreReadByDeltaRS() throws {
+    let dir = WriteCLITests.folder("ingest-cloud")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let vpc = """
+      version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status
+      2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 ACCEPT OK
+      2 123456789010 eni-1235b8ca123456789 - - - - - - - 1431280876 1431280934 - NODATA
+
+      """
+    let trail = """
+      {"Records":[{"eventVersion":"1.08","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/Mary"},
+      "eventTime":"2023-07-19T21:44:40Z","eventSource":"signin.amazonaws.com","eventName":"ConsoleLogin",
+      "awsRegion":"us-east-1","sourceIPAddress":"192.0.2.10","responseElements":{"ConsoleLogin":"Success"},
+      "readOnly":false},
+      {"eventVersion":"1.08","userIdentity":{"type":"AWSService","invokedBy":"ec2.amazonaws.com"},
+      "eventTime":"2023-07-19T22:01:05Z","eventSource":"sts.amazonaws.com","eventName":"AssumeRole",
+      "requestParameters":{"roleArn":"arn:aws:iam::111122223333:role/AppRole"},"readOnly":true}]}
+      """
+    try vpc.write(toFile: dir + "/flows.log", atomically: false, encoding: .utf8)
+    try trail.write(toFile: dir + "/trail.json", atomically: false, encoding: .utf8)
+    try (IngestS3CLITests.lines(0..<3)).write(toFile: dir + "/access.log", atomically: false, encoding: .utf8)
+    for (format, file, table, rows) in [
+      ("vpcflow", "flows.log", "flows", 2), ("cloudtrail", "trail.json", "trail", 2), ("s3access", "access.log", "access", 3),
+    ] {
+      let result = try CLITests.avocet(["ingest", "file", "--format", format, "--table", dir + "/" + table, dir + "/" + file])
+      #expect(result.status == 0, "\(format): \(result.stderr)")
+      #expect(result.stdout.contains("wrote \(rows), dead letters 0"), "\(format): \(result.stdout)")
+      if let count = try WriteCLITests.deltaRSRowCount(dir + "/" + table) { #expect(count == rows, "\(format)") }
+    }
+    let events = try CLITests.avocet(["cat", dir + "/trail", "--columns", "event_name,user_identity_type,read_only"])
+    #expect(
+      events.stdout.split(separator: "\n").sorted() == [
+        #"{"event_name":"AssumeRole","user_identity_type":"AWSService","read_only":true}"#,
+        #"{"event_name":"ConsoleLogin","user_identity_type":"IAMUser","read_only":false}"#,
+      ], "\(events.stdout)\(events.stderr)")
+  }
 }
