@@ -100,7 +100,7 @@ public struct S3AccessDecoder: RecordDecoder, Sendable {
       }
       return .string(String(decoding: text, as: UTF8.self))
     }
-    guard let value = integer(text) else { throw invalid(index, text, "is not a number") }
+    guard let value = DecimalText.integer(text) else { throw invalid(index, text, "is not a number") }
     return .int(value)
   }
 
@@ -205,17 +205,6 @@ public struct S3AccessDecoder: RecordDecoder, Sendable {
       }
     }
     return nil
-  }
-
-  /// Decimal digits that fit an `Int64`.
-  private static func integer(_ text: UnsafeBufferPointer<UInt8>) -> Int64? {
-    guard !text.isEmpty, text.count <= 18 else { return nil }
-    var value: Int64 = 0
-    for byte in text {
-      guard let digit = TimeText.digit(byte) else { return nil }
-      value = value * 10 + digit
-    }
-    return value
   }
 
   private static func invalid(_ index: Int, _ text: UnsafeBufferPointer<UInt8>, _ problem: String) -> DecodeError {

@@ -163,7 +163,7 @@ extension VPCFlowDecoder {
       case .string:
         return .string(String(decoding: text, as: UTF8.self))
       case .int:
-        guard let value = Self.integer(text) else { throw invalid(index, text, "is not a number") }
+        guard let value = DecimalText.integer(text) else { throw invalid(index, text, "is not a number") }
         return .int(value)
       case .timestamp:
         guard let micros = TimeText.micros(epochSeconds: text) else {
@@ -171,17 +171,6 @@ extension VPCFlowDecoder {
         }
         return .timestamp(micros)
       }
-    }
-
-    /// Decimal digits that fit an `Int64`.
-    private static func integer(_ text: UnsafeBufferPointer<UInt8>) -> Int64? {
-      guard !text.isEmpty, text.count <= 18 else { return nil }
-      var value: Int64 = 0
-      for byte in text {
-        guard let digit = TimeText.digit(byte) else { return nil }
-        value = value * 10 + digit
-      }
-      return value
     }
 
     private func invalid(_ index: Int, _ text: UnsafeBufferPointer<UInt8>, _ problem: String) -> DecodeError {
