@@ -60,6 +60,22 @@ import Testing
     try Self.expectExactlyOnce(dir, ids: 0..<300)
   }
 
+  @Test func standardInputIsIngestedUntilItEnds() throws {
+    let dir = WriteCLITests.folder("ingest-stdin")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try Self.writeInput(dir + "/in.jsonl", count: 200)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: CLITests.binary)
+    process.arguments = ["ingest", "stdin", "--format", "jsonl", "--time-field", "ts", "--table", dir + "/events"]
+    process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: dir + "/in.jsonl"))
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0)
+    try Self.expectExactlyOnce(dir, ids: 0..<200)
+  }
+
   @Test func badFlagsAreClearErrors() throws {
     let dir = WriteCLITests.folder("ingest-flags")
     defer { try? FileManager.default.removeItem(atPath: dir) }
