@@ -63,7 +63,7 @@ let package = Package(
       swiftSettings: strict),
     // Security logs into Delta tables: format decoders, sources, micro-batches, exactly-once commits.
     .target(
-      name: "Ingest", dependencies: ["Columnar", "Storage", "Codecs", "Expr", "Delta", "ObjectStore"],
+      name: "Ingest", dependencies: ["Columnar", "Storage", "Codecs", "Expr", "Delta", "ObjectStore", "Kafka"],
       swiftSettings: strict),
     // A Kafka consumer in Swift: the wire protocol, record batches, consumer groups, on SwiftNIO.
     .target(
@@ -86,7 +86,7 @@ let package = Package(
     .target(
       name: "AvocetCLI",
       dependencies: [
-        "Columnar", "Parquet", "Storage", "Expr", "Delta", "Synthetic", "Engine", "SQLParser", "Ingest", "IngestServer",
+        "Columnar", "Parquet", "Storage", "Expr", "Delta", "Synthetic", "Engine", "SQLParser", "Ingest", "IngestServer", "Kafka",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict),

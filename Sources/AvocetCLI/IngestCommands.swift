@@ -1,6 +1,8 @@
 import ArgumentParser
 import Delta
+import Foundation
 import Ingest
+import Kafka
 
 #if canImport(Glibc)
   import Glibc
@@ -13,7 +15,7 @@ struct IngestCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "ingest",
     abstract: "Ingest security logs (osquery, Zeek, S3 access, VPC flow, CloudTrail, JSON lines, CSV) into Delta tables.",
-    subcommands: [FileSource.self, StdinSource.self])
+    subcommands: [FileSource.self, StdinSource.self, KafkaSource.self])
 
   struct FileSource: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -87,6 +89,58 @@ struct IngestCommand: ParsableCommand {
       var progress = IngestProgress()
       let ingestor = StreamIngestor(pipeline: pipeline, decoder: format.makeDecoder(timeField: common.timeField))
       try ingestor.run(shouldStop: { StopSignal.isRaised }, progress: { progress.report($0) })
+      progress.finish(pipeline.statistics)
+    }
+  }
+}
+
+extension IngestCommand {
+  /// `avocet ingest kafka`: a consumer-group member that commits offsets with the data.
+  struct KafkaSource: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "kafka",
+      abstract: "Consume Kafka topics into Delta tables as a consumer group, exactly once (offsets in the table).")
+
+    @OptionGroup var common: IngestArguments
+
+    @Option(help: "Bootstrap brokers, HOST:PORT[,HOST:PORT…].")
+    var brokers: String
+
+    @Option(help: "Topics to consume, comma-separated.")
+    var topic: String
+
+    @Option(help: "Consumer group id (also the prefix of the positions stored in the table).")
+    var group: String
+
+    @Option(help: "Where a partition without a position starts: earliest or latest.")
+    var from = "earliest"
+
+    @Flag(
+      name: .customLong("static-assignment"),
+      help: "Read every partition without joining the group (a single consumer); positions stay per group in the table.")
+    var staticAssignment = false
+
+    @Flag(name: .customLong("until-caught-up"), help: "Stop once every assigned partition reaches the high watermark seen when it was assigned.")
+    var untilCaughtUp = false
+
+    func run() throws {
+      guard from == "earliest" || from == "latest" else { throw ValidationError("--from must be earliest or latest, not '\(from)'") }
+      let topics = topic.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+      guard !topics.isEmpty else { throw ValidationError("give at least one --topic") }
+      let pipeline = try common.pipeline(sourceKind: "kafka")
+      let format = try common.logFormat()
+      var configuration = KafkaConsumerConfiguration(brokers: brokers, groupID: group, topics: topics)
+      configuration.fromBeginning = from == "earliest"
+      StopSignal.install()
+      var progress = IngestProgress()
+      let ingestor: KafkaIngestor
+      do {
+        ingestor = try KafkaIngestor(
+          configuration: configuration, staticAssignment: staticAssignment, pipeline: pipeline, makeDecoder: { format.makeDecoder(timeField: common.timeField) })
+      } catch let error as KafkaError {
+        throw ValidationError(error.message)
+      }
+      try ingestor.run(untilCaughtUp: untilCaughtUp, shouldStop: { StopSignal.isRaised }, progress: { progress.report($0) })
       progress.finish(pipeline.statistics)
     }
   }

@@ -40,6 +40,13 @@ public final class IngestPipeline {
     deadLetterState.committed[stream]
   }
 
+  /// Reads every table's committed positions again (another process may have committed the
+  /// streams this one is about to take over, as Kafka consumers of one group do).
+  public func reloadPositions() throws(DeltaError) {
+    try deadLetterState.reload(storage: options.storage)
+    for state in tables.values { try state.reload(storage: options.storage) }
+  }
+
   /// The committed streams whose id starts with `prefix`, with their offsets.
   public func committedStreams(prefix: String) -> [String: Int64] {
     deadLetterState.committed.filter { $0.key.hasPrefix(prefix) }
@@ -259,9 +266,15 @@ final class TableState {
 
   init(path: String, storage: any TableStorage) throws(DeltaError) {
     self.path = path
+    try reload(storage: storage)
+  }
+
+  /// Takes the schema, partitioning and positions of the table's latest snapshot.
+  func reload(storage: any TableStorage) throws(DeltaError) {
     guard let snapshot = try DeltaTable.existingSnapshot(path: path, storage: storage) else { return }
     schema = snapshot.schema
     partitionColumns = snapshot.partitionColumns
     committed = snapshot.transactions.mapValues(\.version)
+    lookup = nil
   }
 }
