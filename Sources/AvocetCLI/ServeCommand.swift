@@ -57,10 +57,10 @@ struct ServeCommand: ParsableCommand {
   @Option(name: .customLong("max-latency"), help: "Flush after this long (10s, 500ms, 2m). Default 10s.")
   var maxLatency: String?
 
-  @Option(name: .customLong("max-rows"), help: "Flush after this many records. Default 500000.")
+  @Option(name: .customLong("max-rows"), help: "Flush after this many records. Default 100000.")
   var maxRows: String?
 
-  @Option(name: .customLong("max-bytes"), help: "Flush after this much input (64MB).")
+  @Option(name: .customLong("max-bytes"), help: "Flush after this much input (32MB).")
   var maxBytes: String?
 
   @Option(name: .customLong("target-file-size"), help: "Data file size goal (128MB).")

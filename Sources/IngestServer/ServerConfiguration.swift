@@ -47,8 +47,8 @@ public struct ServerConfiguration: Sendable {
   public var partitioning: Partitioning = .yearMonthDay
   /// Flush a channel's buffered records after this many seconds.
   public var maxLatency = 10.0
-  public var maxRows = 500_000
-  public var maxBytes = 64 << 20
+  public var maxRows = 100_000
+  public var maxBytes = 32 << 20
   public var targetFileSize = 128 << 20
   /// The event-time member of `/ingest/{table}` JSON lines.
   public var timeField: String?
