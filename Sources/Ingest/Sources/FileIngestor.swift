@@ -46,30 +46,41 @@ public final class FileIngestor {
     pollInterval: Double = 0.25, shouldStop: () -> Bool, progress: (IngestStatistics) -> Void = { _ in }
   ) throws {
     while !shouldStop() {
-      let paths = try PathExpansion.files(patterns, allowMissing: true)
-      var present = Set<UInt64>()
-      for path in paths {
-        if let tailed = try track(path, follow: true) { present.insert(tailed.identity.inode) }
-      }
-      var readAny = false
-      for (inode, tailed) in open.sorted(by: { $0.value.path < $1.value.path }) {
-        let gone = !present.contains(inode)
-        // A file rotated away (renamed out of the patterns, or deleted) is read to its end, last line included.
-        var rounds = 0
-        while rounds < 16, try tailed.pump(into: pipeline, final: gone) {
-          readAny = true
-          rounds += 1
-          if pipeline.isFlushDue { try pipeline.flush() }
-          if shouldStop() { break }
-        }
-        if gone, rounds < 16 { open[inode] = nil }
-      }
+      let readAny = try pass(stopping: shouldStop)
       if pipeline.isFlushDue { try pipeline.flush() }
       progress(pipeline.statistics)
       if !readAny { Self.sleep(seconds: pollInterval) }
     }
+    // What was written before the stop is read too (complete lines only; a few passes, so a
+    // writer that never pauses cannot hold the stop off), then flushed.
+    var passes = 0
+    while passes < 8, try pass(stopping: { false }) { passes += 1 }
     try pipeline.flush()
     progress(pipeline.statistics)
+  }
+
+  /// One look at the patterns: new files are opened, and every open file is read (up to 16
+  /// chunks each). Returns whether anything was read.
+  private func pass(stopping shouldStop: () -> Bool) throws -> Bool {
+    let paths = try PathExpansion.files(patterns, allowMissing: true)
+    var present = Set<UInt64>()
+    for path in paths {
+      if let tailed = try track(path, follow: true) { present.insert(tailed.identity.inode) }
+    }
+    var readAny = false
+    for (inode, tailed) in open.sorted(by: { $0.value.path < $1.value.path }) {
+      let gone = !present.contains(inode)
+      // A file rotated away (renamed out of the patterns, or deleted) is read to its end, last line included.
+      var rounds = 0
+      while rounds < 16, try tailed.pump(into: pipeline, final: gone) {
+        readAny = true
+        rounds += 1
+        if pipeline.isFlushDue { try pipeline.flush() }
+        if shouldStop() { break }
+      }
+      if gone, rounds < 16 { open[inode] = nil }
+    }
+    return readAny
   }
 
   /// The tailed file at `path`, opened (and resumed from the table's position) when new.
