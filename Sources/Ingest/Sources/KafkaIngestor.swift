@@ -93,16 +93,8 @@ public final class KafkaIngestor {
     // One log line per message is the rule (osquery's Kafka logger); a message of several
     // lines is taken line by line, all at the message's offset.
     try value.withUnsafeBufferPointer { bytes in
-      var start = 0
-      while start < bytes.count {
-        var end = start
-        while end < bytes.count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
-        var lineEnd = end
-        if lineEnd > start, bytes[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
-        if lineEnd > start {
-          try pipeline.add(UnsafeBufferPointer(rebasing: bytes[start..<lineEnd]), stream: stream, end: message.offset, decoder: &decoder)
-        }
-        start = end + 1
+      try LineCutter.forEachLine(in: bytes, final: true) { line, _ in
+        if !line.isEmpty { try pipeline.add(line, stream: stream, end: message.offset, decoder: &decoder) }
       }
     }
     pipeline.advance(stream: stream, to: message.offset)

@@ -118,14 +118,8 @@ public final class S3ObjectIngestor {
       return
     }
     try text.withUnsafeBufferPointer { bytes in
-      var lineStart = 0
-      while lineStart < bytes.count {
-        var newline = lineStart
-        while newline < bytes.count, bytes[newline] != UInt8(ascii: "\n") { newline += 1 }
-        let end = Int64(min(newline + 1, bytes.count))
-        var lineEnd = newline
-        if lineEnd > lineStart, bytes[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
-        let line = UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd])
+      try LineCutter.forEachLine(in: bytes, final: true) { line, lineEnd in
+        let end = Int64(lineEnd)
         if end <= start {
           decoder.skip(line)
         } else if line.isEmpty {
@@ -133,7 +127,6 @@ public final class S3ObjectIngestor {
         } else {
           try pipeline.add(line, stream: stream, end: end, decoder: &decoder)
         }
-        lineStart = newline + 1
       }
     }
   }

@@ -56,26 +56,17 @@ public final class StreamIngestor {
   }
 
   private func cutLines(_ pending: inout [UInt8], offset: inout Int64) throws {
-    var start = 0
-    var index = 0
-    let count = pending.count
-    try pending.withUnsafeBufferPointer { bytes in
-      while index < count {
-        if bytes[index] == UInt8(ascii: "\n") {
-          let end = index > start && bytes[index - 1] == UInt8(ascii: "\r") ? index - 1 : index
-          let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
-          let position = offset + Int64(index + 1)
-          if line.isEmpty {
-            pipeline.advance(stream: streamID, to: position)
-          } else {
-            try pipeline.add(line, stream: streamID, end: position, decoder: &decoder)
-          }
-          start = index + 1
+    let base = offset
+    let consumed = try pending.withUnsafeBufferPointer { bytes in
+      try LineCutter.forEachLine(in: bytes, final: false) { line, end in
+        if line.isEmpty {
+          pipeline.advance(stream: streamID, to: base + Int64(end))
+        } else {
+          try pipeline.add(line, stream: streamID, end: base + Int64(end), decoder: &decoder)
         }
-        index += 1
       }
     }
-    offset += Int64(start)
-    pending.removeFirst(start)
+    offset += Int64(consumed)
+    pending.removeFirst(consumed)
   }
 }

@@ -72,20 +72,13 @@ final class TailedFile {
 
   /// Hands over every complete line in `pending`.
   private func cutLines(into pipeline: IngestPipeline) throws {
-    var start = 0
-    try pending.withUnsafeBufferPointer { bytes in
-      var index = 0
-      while let newline = Self.nextNewline(bytes, from: index) {
-        let lineEnd = newline > start && bytes[newline - 1] == UInt8(ascii: "\r") ? newline - 1 : newline
-        let line = UnsafeBufferPointer(rebasing: bytes[start..<lineEnd])
-        let end = textOffset + Int64(newline + 1)
-        try hand(line, end: end, into: pipeline)
-        start = newline + 1
-        index = start
+    let consumed = try pending.withUnsafeBufferPointer { bytes in
+      try LineCutter.forEachLine(in: bytes, final: false) { line, end in
+        try hand(line, end: textOffset + Int64(end), into: pipeline)
       }
     }
-    textOffset += Int64(start)
-    pending.removeFirst(start)
+    textOffset += Int64(consumed)
+    pending.removeFirst(consumed)
   }
 
   /// The last line when it has no newline (only once the file is complete).
@@ -96,9 +89,7 @@ final class TailedFile {
     guard !pending.isEmpty else { return }
     let end = textOffset + Int64(pending.count)
     try pending.withUnsafeBufferPointer { bytes in
-      var line = bytes
-      if line.last == UInt8(ascii: "\r") { line = UnsafeBufferPointer(rebasing: bytes[0..<(bytes.count - 1)]) }
-      try hand(line, end: end, into: pipeline)
+      try LineCutter.forEachLine(in: bytes, final: true) { line, _ in try hand(line, end: end, into: pipeline) }
     }
     textOffset = end
     pending.removeAll()
@@ -144,14 +135,5 @@ final class TailedFile {
     offset = size
     rawOffset = size
     return true
-  }
-
-  @inline(__always) static func nextNewline(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
-    var index = start
-    while index < bytes.count {
-      if bytes[index] == UInt8(ascii: "\n") { return index }
-      index += 1
-    }
-    return nil
   }
 }
