@@ -55,7 +55,7 @@ import Testing
     for (name, value) in headers { request.headers.add(name: name, value: value) }
     request.body = .bytes(Array(body.utf8))
     do {
-      let response = try await client.execute(request, timeout: .seconds(10))
+      let response = try await client.execute(request, timeout: .seconds(60))
       let bytes = try await response.body.collect(upTo: 1 << 20)
       return (Int(response.status.code), String(decoding: bytes.readableBytesView, as: UTF8.self))
     } catch {
@@ -193,12 +193,12 @@ import Testing
           let reply = await Self.post(client, url, body: body, headers: [("Idempotency-Key", "batch-\(batch)")])
           #expect(reply?.status == 200)
         }
-        let deadline = Date().addingTimeInterval(20)
+        let deadline = Date().addingTimeInterval(90)
         var drained = false
         while !drained, Date() < deadline {
           var request = HTTPClientRequest(url: server.url + "/metrics")
           request.method = .GET
-          if let response = try? await client.execute(request, timeout: .seconds(5)),
+          if let response = try? await client.execute(request, timeout: .seconds(30)),
             let bytes = try? await response.body.collect(upTo: 1 << 20)
           {
             let text = String(decoding: bytes.readableBytesView, as: UTF8.self)

@@ -77,7 +77,9 @@ enum ServerTestSupport {
     request.method = get ? .GET : .POST
     for (name, value) in headers { request.headers.add(name: name, value: value) }
     if let body { request.body = .bytes(body) }
-    let response = try await client.execute(request, timeout: .seconds(30))
+    // A hang guard only: while synchronous tests elsewhere in the run hold both threads of the
+    // cooperative pool, neither this server's handlers nor this client's continuation run.
+    let response = try await client.execute(request, timeout: .seconds(180))
     let bytes = try await response.body.collect(upTo: 16 << 20)
     return Reply(status: Int(response.status.code), body: String(decoding: bytes.readableBytesView, as: UTF8.self))
   }
@@ -109,9 +111,10 @@ enum ServerTestSupport {
     return lines.sorted()
   }
 
-  /// Waits until `condition` holds, for up to `seconds`; returns whether it did. An error
-  /// (a table read while its first commit is being written) counts as not yet.
-  static func eventually(seconds: Double = 20, _ condition: () throws -> Bool) async throws -> Bool {
+  /// Waits until `condition` holds, for up to `seconds` (generous: the whole test run shares
+  /// two cores); returns whether it did. An error (a table read while its first commit is
+  /// being written) counts as not yet.
+  static func eventually(seconds: Double = 90, _ condition: () throws -> Bool) async throws -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
       if (try? condition()) == true { return true }

@@ -133,3 +133,58 @@ import Testing
     #expect(try IngestTestSupport.rows(root + "/t") == [#"{"n":1}"#])
   }
 }
+
+/// Two pipelines writing the same tables, as two consumers of one group do.
+@Suite struct IngestConcurrentWriterTests {
+  func pipeline(_ target: String) throws -> IngestPipeline {
+    var options = IngestOptions(target: target)
+    options.partitioning = .none
+    return try IngestPipeline(options: options)
+  }
+
+  /// A consumer that lost its partition to another (which committed it since) must not commit
+  /// what it buffered: that would write the other's records a second time.
+  @Test func aStreamCommittedByAnotherWriterIsNotCommittedAgain() throws {
+    let root = try IngestTestSupport.temporaryDirectory()
+    let target = root + "/t"
+    var decoder = KeyValueDecoder()
+    let first = try pipeline(target)
+    try first.add(Array("n=1".utf8), stream: "p0", end: 1, decoder: &decoder)
+    try first.flush()
+    let zombie = try pipeline(target)
+    let owner = try pipeline(target)
+    try owner.add(Array("n=2".utf8), stream: "p0", end: 2, decoder: &decoder)
+    try owner.flush()
+    try zombie.add(Array("n=2".utf8), stream: "p0", end: 2, decoder: &decoder)
+    #expect(throws: IngestError.self) { try zombie.flush() }
+    #expect(try IngestTestSupport.rows(target) == [#"{"n":1}"#, #"{"n":2}"#])
+    #expect(try DeltaTable.open(path: target).snapshot().transactions["p0"]?.version == 2)
+    // After reloading the positions it knows the stream is done there and may go on.
+    try zombie.reloadPositions()
+    #expect(zombie.committedOffset(stream: "p0") == 2)
+  }
+
+  /// Streams owned by different writers interleave their commits freely, also when one of
+  /// them changes the schema.
+  @Test func writersOfDifferentStreamsInterleave() throws {
+    let root = try IngestTestSupport.temporaryDirectory()
+    let target = root + "/t"
+    var decoder = KeyValueDecoder()
+    let a = try pipeline(target)
+    let b = try pipeline(target)
+    try a.add(Array("n=1".utf8), stream: "p0", end: 1, decoder: &decoder)
+    try a.flush()
+    try b.add(Array("n=2".utf8), stream: "p1", end: 1, decoder: &decoder)
+    try b.flush()
+    try a.add(Array("n=3 extra=x".utf8), stream: "p0", end: 2, decoder: &decoder)
+    try a.flush()
+    try b.add(Array("n=4".utf8), stream: "p1", end: 2, decoder: &decoder)
+    try b.flush()
+    #expect(
+      try IngestTestSupport.rows(target)
+        == [#"{"n":1,"extra":null}"#, #"{"n":2,"extra":null}"#, #"{"n":3,"extra":"x"}"#, #"{"n":4,"extra":null}"#])
+    let snapshot = try DeltaTable.open(path: target).snapshot()
+    #expect(snapshot.transactions["p0"]?.version == 2)
+    #expect(snapshot.transactions["p1"]?.version == 2)
+  }
+}

@@ -194,9 +194,7 @@ public final class IngestPipeline {
     write.partitionBy = state.schema == nil ? batch.schema.fields.map(\.name).filter { options.partitioning.columns.contains($0) } : nil
     write.targetFileSize = options.targetFileSize
     write.appTransactions = streams.sorted().compactMap { stream in positions[stream].map { Transaction(appId: stream, version: $0) } }
-    let writer = try TableWriter(path: state.path, schema: batch.schema, options: write, storage: options.storage)
-    try writer.write(batch)
-    try writer.commit()
+    let writer = try Self.commitFenced(batch, to: state, options: write, storage: options.storage)
     state.schema = writer.schema
     state.partitionColumns = writer.partitionColumns
     for stream in streams { state.committed[stream] = positions[stream] }
@@ -227,13 +225,56 @@ public final class IngestPipeline {
     let batch = try deadLetters.take()
     var write = WriteOptions(mode: .append)
     write.appTransactions = positions.keys.sorted().map { Transaction(appId: $0, version: positions[$0]!) }
-    let writer = try TableWriter(
-      path: deadLetterState.path, schema: DeadLetters.schema, options: write, storage: options.storage)
-    if count > 0 { try writer.write(batch) }
-    try writer.commit()
+    try Self.commitFenced(count > 0 ? batch : nil, to: deadLetterState, options: write, storage: options.storage)
     for (stream, end) in positions { deadLetterState.committed[stream] = end }
     statistics.commits += 1
     statistics.deadLetters += count
+  }
+
+  /// Writes `batch` (or only the positions) to the table and commits, with the positions in
+  /// `options.appTransactions`. A commit that loses to another writer's schema change is
+  /// retried against the new schema. Before each attempt the table's positions of these streams
+  /// must still be those this pipeline last saw: if another writer has committed one since (a
+  /// Kafka consumer that took the partition over), nothing is committed and an error says so,
+  /// since writing would duplicate what the other writer wrote.
+  @discardableResult
+  private static func commitFenced(
+    _ batch: RecordBatch?, to state: TableState, options: WriteOptions, storage: any TableStorage
+  ) throws -> TableWriter {
+    var attempt = 1
+    while true {
+      let writer = try TableWriter(
+        path: state.path, schema: batch?.schema ?? DeadLetters.schema, options: options, storage: storage)
+      if let snapshot = writer.snapshot {
+        for position in options.appTransactions {
+          let theirs = snapshot.transactions[position.appId]?.version
+          guard theirs == state.committed[position.appId] else {
+            writer.abort()
+            throw IngestError(
+              "\(state.path): stream '\(position.appId)' was committed by another writer (its position is "
+                + "\(theirs.map(String.init) ?? "none"), this process had \(state.committed[position.appId].map(String.init) ?? "none")); "
+                + "another consumer has taken it over, so this one stops without committing what it buffered")
+          }
+        }
+      }
+      if let failure = Self.writeAndCommit(batch, writer) {
+        guard failure.code == .concurrentModification, attempt < 5 else { throw failure }
+        attempt += 1
+        continue
+      }
+      return writer
+    }
+  }
+
+  /// The commit's failure, if any (a value, not a throw: the retry loop above reads it).
+  private static func writeAndCommit(_ batch: RecordBatch?, _ writer: TableWriter) -> DeltaError? {
+    do {
+      if let batch { try writer.write(batch) }
+      try writer.commit()
+      return nil
+    } catch {
+      return error
+    }
   }
 
   static func nowMicros() -> Int64 { DeltaTransaction.nowMilliseconds() * 1000 }
