@@ -4,7 +4,9 @@
 # Kafka tests read:
 #   eval "$(scripts/start-kafka-broker.sh)"   # AVOCET_TEST_KAFKA_BROKERS, AVOCET_KAFKA_BROKER_PID
 # Stop it with: kill "$AVOCET_KAFKA_BROKER_PID" (SIGTERM: it exits in under 2 s). Its data
-# directory and log are ${TMPDIR:-/tmp}/avocet-noida.<pid>/ (the log is noida.log in it).
+# directory (AVOCET_KAFKA_BROKER_DATA) is ${TMPDIR:-/tmp}/avocet-noida.<pid>/; the log is noida.log
+# in it. To restart a broker with its topics, offsets and address, set AVOCET_KAFKA_PORT and
+# AVOCET_KAFKA_DATA to those of the stopped one.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="${AVOCET_ORACLE_VENV:-$root/.venv-oracles}"
@@ -13,16 +15,21 @@ python="$venv/bin/python"
 # SIGTERM on to it).
 bin="$("$python" -c 'import noida_db, os; print(os.path.join(os.path.dirname(noida_db.__file__), "noida-db"))')"
 [ -x "$bin" ] || chmod +x "$bin"
-port="$("$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-data="${TMPDIR:-/tmp}/avocet-noida.$$"
-rm -rf "$data" && mkdir -p "$data"
+if [ -n "${AVOCET_KAFKA_PORT:-}" ] && [ -n "${AVOCET_KAFKA_DATA:-}" ]; then
+  port="$AVOCET_KAFKA_PORT"
+  data="$AVOCET_KAFKA_DATA"
+else
+  port="$("$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  data="${TMPDIR:-/tmp}/avocet-noida.$$"
+  rm -rf "$data" && mkdir -p "$data"
+fi
 log="$data/noida.log"
 # setsid and closed descriptors: the broker never holds the caller's pipes open.
 setsid "$bin" start --only kafka --host 127.0.0.1 --kafka-port "$port" --data-dir "$data" </dev/null >"$log" 2>&1 &
 pid=$!
 for _ in $(seq 1 100); do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    echo "export AVOCET_TEST_KAFKA_BROKERS=127.0.0.1:$port AVOCET_KAFKA_BROKER_PID=$pid"
+    echo "export AVOCET_TEST_KAFKA_BROKERS=127.0.0.1:$port AVOCET_KAFKA_BROKER_PID=$pid AVOCET_KAFKA_BROKER_DATA=$data"
     exit 0
   fi
   if ! kill -0 "$pid" 2>/dev/null; then break; fi

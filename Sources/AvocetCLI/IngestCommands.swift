@@ -140,6 +140,7 @@ extension IngestCommand {
       } catch let error as KafkaError {
         throw ValidationError(error.message)
       }
+      ingestor.onEvent = { line in FileHandle.standardError.write(Data(("avocet ingest kafka: " + line + "\n").utf8)) }
       try ingestor.run(untilCaughtUp: untilCaughtUp, shouldStop: { StopSignal.isRaised }, progress: { progress.report($0) })
       progress.finish(pipeline.statistics)
     }

@@ -15,9 +15,22 @@ import Testing
 
   /// A broker for one test: its address, and a stop that SIGKILLs it.
   static func startBroker() throws -> (brokers: String, stop: () -> Void) {
+    let broker = try launchBroker()
+    return (broker.brokers, { kill(broker.pid, SIGKILL) })
+  }
+
+  struct Broker {
+    var brokers: String
+    var pid: Int32
+    var data: String
+  }
+
+  /// Starts noida-db: a new one, or with `restarting`, one with the address and data of a
+  /// stopped one (its topics and committed offsets survive; group membership does not).
+  static func launchBroker(restarting old: Broker? = nil) throws -> Broker {
     // Output to a file, not a pipe: nothing waits for an end of file the broker could hold off.
     let outPath = FileManager.default.temporaryDirectory.appendingPathComponent("avocet-broker-\(UUID().uuidString).out").path
-    FileManager.default.createFile(atPath: outPath, contents: nil)
+    _ = FileManager.default.createFile(atPath: outPath, contents: nil)
     defer { try? FileManager.default.removeItem(atPath: outPath) }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/bin/bash")
@@ -25,18 +38,29 @@ import Testing
     process.standardInput = FileHandle.nullDevice
     process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
     process.standardError = FileHandle.nullDevice
+    if let old {
+      var environment = ProcessInfo.processInfo.environment
+      environment["AVOCET_KAFKA_PORT"] = String(old.brokers.split(separator: ":").last ?? "")
+      environment["AVOCET_KAFKA_DATA"] = old.data
+      process.environment = environment
+    }
     try process.run()
     let deadline = Date().addingTimeInterval(30)
     while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
     let output = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
-    var brokers = ""
-    var pid: Int32 = 0
+    var broker = Broker(brokers: "", pid: 0, data: "")
     for word in output.split(whereSeparator: { $0 == " " || $0 == "\n" }) {
-      if word.hasPrefix("AVOCET_TEST_KAFKA_BROKERS=") { brokers = String(word.dropFirst("AVOCET_TEST_KAFKA_BROKERS=".count)) }
-      if word.hasPrefix("AVOCET_KAFKA_BROKER_PID=") { pid = Int32(word.dropFirst("AVOCET_KAFKA_BROKER_PID=".count)) ?? 0 }
+      let text = String(word)
+      if let value = Self.value(text, "AVOCET_TEST_KAFKA_BROKERS=") { broker.brokers = value }
+      if let value = Self.value(text, "AVOCET_KAFKA_BROKER_PID=") { broker.pid = Int32(value) ?? 0 }
+      if let value = Self.value(text, "AVOCET_KAFKA_BROKER_DATA=") { broker.data = value }
     }
-    try #require(!brokers.isEmpty && pid > 0, "the broker did not start: \(output)")
-    return (brokers, { kill(pid, SIGKILL) })
+    try #require(!broker.brokers.isEmpty && broker.pid > 0, "the broker did not start: \(output)")
+    return broker
+  }
+
+  private static func value(_ word: String, _ prefix: String) -> String? {
+    word.hasPrefix(prefix) ? String(word.dropFirst(prefix.count)) : nil
   }
 
   /// Creates `topic` with `partitions` and produces `lines`, line i to partition i % partitions.
@@ -157,6 +181,126 @@ import Testing
     #expect(second.stdout.contains("wrote 30,"), "\(second.stdout)")
     #expect(Set(try Self.ids(dir + "/osquery")) == Set(0..<330))
     #expect(try Self.ids(dir + "/osquery").count == 330)
+  }
+
+  /// Two consumers of one group split the partitions and append to the same tables at once;
+  /// one is SIGKILLed mid-stream. noida-db never expires a SIGKILLed member, so the broker is
+  /// restarted (as a real cluster would expire it): the survivor rides out the outage, gets
+  /// every partition, and resumes the dead one's from the table. No message is lost or doubled.
+  @Test(.enabled(if: available)) func twoConsumersSplitAGroupAndTheSurvivorTakesOverAKilledOnesPartitions() throws {
+    var broker = try Self.launchBroker()
+    defer {
+      kill(broker.pid, SIGKILL)
+      try? FileManager.default.removeItem(atPath: broker.data)
+    }
+    let dir = WriteCLITests.folder("ingest-kafka-scale-out")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try Self.produce(broker.brokers, topic: "events", partitions: 4, lines: (0..<3000).map(Self.osqueryLine))
+    let arguments = [
+      "ingest", "kafka", "--brokers", broker.brokers, "--topic", "events", "--group", "lake", "--format", "osquery",
+      "--table", dir + "/osquery", "--max-rows", "300", "--max-latency", "300ms",
+    ]
+    let first = try Self.launch(arguments, log: dir + "/first.log")
+    defer { if first.isRunning { kill(first.processIdentifier, SIGKILL) } }
+    try #require(Self.waitFor(60) { Self.quietIDCount(dir) == 3000 }, "the first consumer did not catch up")
+
+    // The second member joins; the group rebalances to two partitions each.
+    let second = try Self.launch(arguments, log: dir + "/second.log")
+    defer { if second.isRunning { kill(second.processIdentifier, SIGKILL) } }
+    try #require(
+      Self.waitFor(60) { Self.log(dir + "/second.log").contains("assigned events/") },
+      "the second consumer got no partitions: \(Self.log(dir + "/second.log"))")
+    let secondPartitions = Self.assignedPartitions(Self.log(dir + "/second.log"))
+    #expect(secondPartitions.count == 2, "\(Self.log(dir + "/second.log"))")
+    try Self.produce(broker.brokers, topic: "events", partitions: 4, lines: (3000..<9000).map(Self.osqueryLine))
+    try #require(Self.waitFor(60) { Self.quietIDCount(dir) == 9000 }, "the two consumers did not catch up")
+    // Both wrote: the second's partitions advanced in the table past where the first left them.
+    let positions = try Self.positions(dir + "/osquery_dead_letters")
+    for partition in secondPartitions { #expect(positions["lake-events-\(partition)"] == 2249, "\(positions)") }
+
+    // More messages; the second dies mid-stream, with records buffered.
+    try Self.produce(broker.brokers, topic: "events", partitions: 4, lines: (9000..<15000).map(Self.osqueryLine))
+    Thread.sleep(forTimeInterval: 0.4)
+    kill(second.processIdentifier, SIGKILL)
+    second.waitUntilExit()
+    kill(broker.pid, SIGTERM)
+    while kill(broker.pid, 0) == 0 { Thread.sleep(forTimeInterval: 0.05) }
+    broker = try Self.launchBroker(restarting: broker)
+
+    try #require(
+      Self.waitFor(120) { Self.quietIDCount(dir) >= 15000 },
+      "the survivor did not take over: \(Self.log(dir + "/first.log"))")
+    kill(first.processIdentifier, SIGTERM)
+    first.waitUntilExit()
+    #expect(first.terminationStatus == 0, "\(Self.log(dir + "/first.log"))")
+    let ids = try Self.ids(dir + "/osquery")
+    #expect(ids.count == 15000, "rows: \(ids.count)")
+    #expect(Set(ids) == Set(0..<15000))
+    let final = try Self.positions(dir + "/osquery_dead_letters")
+    #expect((0..<4).allSatisfy { final["lake-events-\($0)"] == 3749 }, "\(final)")
+    let survivorLog = Self.log(dir + "/first.log")
+    #expect(survivorLog.contains("retrying"), "\(survivorLog)")
+    #expect(survivorLog.contains("assigned events/0, events/1, events/2, events/3; resuming"), "\(survivorLog)")
+  }
+
+  /// Starts `avocet` with standard error to `log`.
+  static func launch(_ arguments: [String], log: String) throws -> Process {
+    _ = FileManager.default.createFile(atPath: log, contents: nil)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: CLITests.binary)
+    process.arguments = arguments
+    process.standardInput = FileHandle.nullDevice
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+    try process.run()
+    return process
+  }
+
+  static func log(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+
+  /// The partitions of the last "assigned" line of a consumer's log.
+  static func assignedPartitions(_ log: String) -> [Int] {
+    guard let line = log.split(separator: "\n").last(where: { $0.contains("assigned events/") }) else { return [] }
+    return line.split(separator: " ").compactMap { word in
+      word.hasPrefix("events/") ? Int(word.dropFirst("events/".count).trimmingCharacters(in: CharacterSet(charactersIn: ",;"))) : nil
+    }
+  }
+
+  /// The ids in the three query tables, counted without failing while they do not exist yet.
+  static func quietIDCount(_ dir: String) -> Int {
+    var count = 0
+    for name in ["processes", "users", "listening_ports"] {
+      guard let result = try? CLITests.avocet("cat", dir + "/osquery/" + name, "--columns", "id", "--format", "csv"),
+        result.status == 0
+      else { continue }
+      count += result.stdout.split(separator: "\n").count - 1
+    }
+    return count
+  }
+
+  /// The table's `txn` positions, by application id, from its JSON commits (the log keeps
+  /// them all here; a position only grows, so the largest is the latest).
+  static func positions(_ table: String) throws -> [String: Int] {
+    var positions: [String: Int] = [:]
+    let log = table + "/_delta_log"
+    for name in try FileManager.default.contentsOfDirectory(atPath: log) where name.hasSuffix(".json") {
+      for line in try String(contentsOfFile: log + "/" + name, encoding: .utf8).split(separator: "\n") {
+        guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+          let txn = object["txn"] as? [String: Any], let id = txn["appId"] as? String, let version = txn["version"] as? Int
+        else { continue }
+        positions[id] = max(positions[id] ?? version, version)
+      }
+    }
+    return positions
+  }
+
+  static func waitFor(_ seconds: Double, _ condition: () -> Bool) -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+      if condition() { return true }
+      Thread.sleep(forTimeInterval: 0.3)
+    }
+    return condition()
   }
 
   @Test(.enabled(if: available)) func anUnreachableBrokerIsAClearError() throws {

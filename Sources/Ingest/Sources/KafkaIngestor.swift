@@ -17,6 +17,8 @@ public final class KafkaIngestor {
   private var buffered: [TopicPartition: Int64] = [:]
   /// High watermarks to reach with `untilCaughtUp`, per partition, taken when first assigned.
   private var targets: [TopicPartition: Int64] = [:]
+  /// Told of assignments, revocations and connection trouble, one line each (for a log).
+  public var onEvent: ((String) -> Void)?
 
   /// With `staticAssignment`, the consumer reads every partition of the topics without joining
   /// the group (one consumer per topic, no coordinator needed); the group id still names the
@@ -40,16 +42,27 @@ public final class KafkaIngestor {
     consumer.onRevoked = { [unowned self] _, partitions in
       try self.flush()
       for partition in partitions { self.decoders[partition] = nil }
+      self.onEvent?("revoked \(Self.list(partitions)) after committing what was buffered")
     }
     consumer.onAssigned = { [unowned self] consumer, partitions in
       // Another member may have committed these partitions since this process started.
       try self.pipeline.reloadPositions()
+      var starts: [String] = []
       for partition in partitions {
         if let done = self.pipeline.committedOffset(stream: self.streamID(partition)) {
           try consumer.seek(partition, to: done + 1)
+          starts.append("\(partition) at \(done + 1)")
         }
       }
+      self.onEvent?(
+        "assigned \(Self.list(partitions))"
+          + (starts.isEmpty ? "" : "; resuming from the table: " + starts.joined(separator: ", ")))
     }
+    consumer.onConnectionTrouble = { [unowned self] error in self.onEvent?("\(error.message); retrying") }
+  }
+
+  static func list(_ partitions: [TopicPartition]) -> String {
+    partitions.isEmpty ? "no partitions" : partitions.map(\.description).joined(separator: ", ")
   }
 
   public func streamID(_ partition: TopicPartition) -> String {

@@ -181,4 +181,12 @@ final class KafkaCluster {
     connections = [:]
     bootstrapConnection = nil
   }
+
+  /// After a connection failure: forgets every partition's leader (the next use refreshes
+  /// metadata) and drops connections that closed, so they are opened again.
+  func forgetLeadersAndDeadConnections() {
+    leaders = [:]
+    for (id, connection) in connections where !connection.isActive { connections[id] = nil }
+    if let bootstrapConnection, !bootstrapConnection.isActive { self.bootstrapConnection = nil }
+  }
 }

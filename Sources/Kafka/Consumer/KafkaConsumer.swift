@@ -136,24 +136,66 @@ public final class KafkaConsumer {
 
   /// Returns the next messages from the assigned partitions, waiting up to `timeout` for
   /// some. Rebalances (with their callbacks) happen here. Returns an empty array on timeout.
+  ///
+  /// Lost connections and timeouts (a broker restarting) are retried with backoff, for up to
+  /// `reconnectTimeout` in a row; then the last such error is thrown. Each retried error is
+  /// reported to `onConnectionTrouble`.
   public func poll(timeout: Duration) throws -> [KafkaMessage] {
     try checkOpen()
     let clock = ContinuousClock()
     let deadline = clock.now + timeout
     while true {
-      try updateAssignment()
-      try resolvePositions()
-      let remaining = deadline - clock.now
-      let fetchable = assignment.filter { positions[$0] != nil }
-      if fetchable.isEmpty {
-        guard remaining > .zero else { return [] }
-        pauseThread(min(remaining, .milliseconds(100)))
-        continue
+      do {
+        let messages = try pollStep(until: deadline)
+        troubleSince = nil
+        if let messages { return messages }
+      } catch let error as KafkaError where error.code == .connection || error.code == .timeout {
+        try rideOut(error)
+        if clock.now >= deadline { return [] }
       }
-      let wait = max(.zero, min(remaining, configuration.fetchMaxWait))
-      let messages = try fetch(fetchable, maxWait: wait)
-      if !messages.isEmpty || clock.now >= deadline { return messages }
     }
+  }
+
+  /// One round of `poll`: the messages, or nil to go round again.
+  private func pollStep(until deadline: ContinuousClock.Instant) throws -> [KafkaMessage]? {
+    try updateAssignment()
+    try resolvePositions()
+    let remaining = deadline - .now
+    let fetchable = assignment.filter { positions[$0] != nil }
+    if fetchable.isEmpty {
+      guard remaining > .zero else { return [] }
+      pauseThread(min(remaining, .milliseconds(100)))
+      return nil
+    }
+    let wait = max(.zero, min(remaining, configuration.fetchMaxWait))
+    let messages = try fetch(fetchable, maxWait: wait)
+    return !messages.isEmpty || ContinuousClock.now >= deadline ? messages : nil
+  }
+
+  /// Called with each connection failure or timeout that `poll` retries.
+  public var onConnectionTrouble: ((KafkaError) -> Void)?
+  /// When the current run of connection failures began, and how many it has had.
+  private var troubleSince: ContinuousClock.Instant?
+  private var troubleCount = 0
+
+  /// Waits before the next attempt after `error`, forgetting leaders and dead connections so
+  /// the next attempt starts from metadata; throws once the trouble has lasted too long.
+  private func rideOut(_ error: KafkaError) throws {
+    let now = ContinuousClock.now
+    let since = troubleSince ?? now
+    if troubleSince == nil { troubleCount = 0 }
+    troubleSince = since
+    troubleCount += 1
+    let lasted = now - since
+    guard lasted < configuration.reconnectTimeout else {
+      throw KafkaError(
+        "gave up after \(lasted.components.seconds) s of failures to reach the brokers: \(error.message)", code: error.code,
+        underlying: error)
+    }
+    onConnectionTrouble?(error)
+    cluster.forgetLeadersAndDeadConnections()
+    // 250 ms, doubling, at most 2 s.
+    pauseThread(.milliseconds(250 << min(troubleCount - 1, 3)))
   }
 
   /// Joins or rejoins the group, or assigns all partitions, as needed; runs the callbacks.

@@ -21,6 +21,9 @@ public struct KafkaConsumerConfiguration: Sendable {
   /// A request without a response after this long fails (its connection is closed).
   public var requestTimeout: Duration = .seconds(30)
   public var connectTimeout: Duration = .seconds(10)
+  /// How long `poll` keeps retrying while brokers are unreachable (a restart, a network
+  /// blip) before it gives up and throws.
+  public var reconnectTimeout: Duration = .seconds(120)
   /// The most bytes one fetch response may carry across partitions (the broker still
   /// returns at least one batch when a batch is larger).
   public var fetchMaxBytes = 50 << 20
