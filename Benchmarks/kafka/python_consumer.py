@@ -48,8 +48,10 @@ def flatten(record):
 
 def main():
     brokers, topic, group, root = sys.argv[1:5]
+    # noida-db ignores the fetch size limits and answers with the whole backlog (226 MB at
+    # 300,000 messages), which librdkafka refuses above receive.message.max.bytes.
     consumer = Consumer({"bootstrap.servers": brokers, "group.id": group, "auto.offset.reset": "earliest",
-                         "enable.auto.commit": False})
+                         "enable.auto.commit": False, "receive.message.max.bytes": 2_000_000_000})
     metadata = consumer.list_topics(topic, timeout=10)
     partitions = sorted(metadata.topics[topic].partitions)
     targets = {p: consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[1] for p in partitions}

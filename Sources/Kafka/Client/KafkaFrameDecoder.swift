@@ -13,7 +13,12 @@ struct KafkaFrameDecoder: ByteToMessageDecoder {
     guard size >= 4, Int(size) <= maximumFrameSize else {
       throw KafkaError("broker sent a frame of \(size) bytes (limit \(maximumFrameSize))", code: .corruptData)
     }
-    guard buffer.readableBytes >= 4 + Int(size) else { return .needMoreData }
+    guard buffer.readableBytes >= 4 + Int(size) else {
+      // Room for the whole frame at once: a large fetch response would otherwise be copied
+      // each time the buffer doubles on its way there.
+      if size >= 1 << 20 { buffer.reserveCapacity(minimumWritableBytes: 4 + Int(size) - buffer.readableBytes) }
+      return .needMoreData
+    }
     buffer.moveReaderIndex(forwardBy: 4)
     guard let frame = buffer.readSlice(length: Int(size)) else { return .needMoreData }
     context.fireChannelRead(Self.wrapInboundOut(frame))
