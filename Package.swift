@@ -34,6 +34,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+    .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.0.0"),
   ],
   targets: [
     // libm: rounding in value formatting, for executables that do not link Foundation.
@@ -65,13 +66,16 @@ let package = Package(
     .target(
       name: "Ingest", dependencies: ["Columnar", "Storage", "Codecs", "Expr", "Delta", "ObjectStore", "Kafka"],
       swiftSettings: strict),
-    // A Kafka consumer in Swift: the wire protocol, record batches, consumer groups, on SwiftNIO.
+    // A Kafka consumer in Swift: the wire protocol, record batches, consumer groups, TLS and SASL, on SwiftNIO.
     .target(
       name: "Kafka",
       dependencies: [
         "Codecs", "Digest",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOTLS", package: "swift-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        .product(name: "Crypto", package: "swift-crypto"),
       ],
       swiftSettings: strict),
     // `avocet serve`: osquery's remote API and JSON-lines posts, spooled to disk, then ingested.

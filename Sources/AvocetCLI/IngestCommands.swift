@@ -123,14 +123,102 @@ extension IngestCommand {
     @Flag(name: .customLong("until-caught-up"), help: "Stop once every assigned partition reaches the high watermark seen when it was assigned.")
     var untilCaughtUp = false
 
+    @Flag(help: "Connect to the brokers with TLS (the other --tls-… options imply it).")
+    var tls = false
+
+    @Option(name: .customLong("tls-ca-file"), help: ArgumentHelp("PEM file of the CA certificates to trust for the brokers' certificates (default: the system's).", valueName: "path"))
+    var tlsCAFile: String?
+
+    @Option(name: .customLong("tls-cert-file"), help: ArgumentHelp("PEM client certificate for brokers that require mutual TLS; needs --tls-key-file.", valueName: "path"))
+    var tlsCertFile: String?
+
+    @Option(name: .customLong("tls-key-file"), help: ArgumentHelp("PEM private key (unencrypted) of --tls-cert-file.", valueName: "path"))
+    var tlsKeyFile: String?
+
+    @Flag(
+      name: .customLong("tls-insecure"),
+      help: "INSECURE: skip verifying the brokers' certificates and names. Still encrypted, but anyone in the path can pose as the broker and read the SASL credentials. For tests only.")
+    var tlsInsecure = false
+
+    @Option(
+      name: .customLong("sasl-mechanism"),
+      help: ArgumentHelp(
+        "Authenticate with SASL: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (PLAIN sends the password itself: use it with --tls). Needs --sasl-username and a password.",
+        valueName: "mechanism"))
+    var saslMechanism: String?
+
+    @Option(name: .customLong("sasl-username"), help: ArgumentHelp("The SASL user name.", valueName: "name"))
+    var saslUsername: String?
+
+    @Option(
+      name: .customLong("sasl-password-file"),
+      help: ArgumentHelp(
+        "A file whose first line is the SASL password; without it, the password comes from the environment variable \(Self.passwordVariable). (There is no password option: it would show in ps.)",
+        valueName: "path"))
+    var saslPasswordFile: String?
+
+    static let passwordVariable = "AVOCET_KAFKA_SASL_PASSWORD"
+
+    /// TLS settings from the options; nil without any.
+    func tlsSettings() throws -> KafkaTLS? {
+      guard tls || tlsInsecure || tlsCAFile != nil || tlsCertFile != nil || tlsKeyFile != nil else { return nil }
+      if tlsCertFile != nil && tlsKeyFile == nil { throw ValidationError("--tls-cert-file needs --tls-key-file (its private key)") }
+      if tlsKeyFile != nil && tlsCertFile == nil { throw ValidationError("--tls-key-file needs --tls-cert-file (its certificate)") }
+      let settings = KafkaTLS(caFile: tlsCAFile, certificateFile: tlsCertFile, keyFile: tlsKeyFile, insecureSkipVerify: tlsInsecure)
+      do {
+        try settings.validate()
+      } catch {
+        throw ValidationError(error.message)
+      }
+      return settings
+    }
+
+    /// SASL settings from the options and the password's file or environment variable; nil
+    /// without a mechanism. The password itself never appears in an error.
+    func saslSettings(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> KafkaSASL? {
+      guard let saslMechanism else {
+        if saslUsername != nil || saslPasswordFile != nil {
+          throw ValidationError("--sasl-username and --sasl-password-file need --sasl-mechanism (\(KafkaSASL.Mechanism.names))")
+        }
+        return nil
+      }
+      guard let mechanism = KafkaSASL.Mechanism(name: saslMechanism) else {
+        throw ValidationError("unknown --sasl-mechanism '\(saslMechanism)'; use one of \(KafkaSASL.Mechanism.names)")
+      }
+      guard let username = saslUsername, !username.isEmpty else {
+        throw ValidationError("--sasl-mechanism \(mechanism.rawValue) needs --sasl-username")
+      }
+      let password: String
+      if let saslPasswordFile {
+        guard let data = FileManager.default.contents(atPath: saslPasswordFile) else {
+          throw ValidationError("cannot read --sasl-password-file '\(saslPasswordFile)'")
+        }
+        password = String(decoding: data, as: UTF8.self).split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
+          .first.map { String($0.hasSuffix("\r") ? $0.dropLast() : $0) } ?? ""
+        guard !password.isEmpty else { throw ValidationError("--sasl-password-file '\(saslPasswordFile)' holds no password on its first line") }
+      } else {
+        guard let value = environment[Self.passwordVariable], !value.isEmpty else {
+          throw ValidationError(
+            "--sasl-mechanism \(mechanism.rawValue) needs a password: set \(Self.passwordVariable) or give --sasl-password-file")
+        }
+        password = value
+      }
+      return KafkaSASL(mechanism: mechanism, username: username, password: password)
+    }
+
     func run() throws {
       guard from == "earliest" || from == "latest" else { throw ValidationError("--from must be earliest or latest, not '\(from)'") }
       let topics = topic.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
       guard !topics.isEmpty else { throw ValidationError("give at least one --topic") }
+      // Security settings first: a mistake there must stop the command before it touches a table.
+      let tlsConfiguration = try tlsSettings()
+      let saslConfiguration = try saslSettings()
       let pipeline = try common.pipeline(sourceKind: "kafka")
       let format = try common.logFormat()
       var configuration = KafkaConsumerConfiguration(brokers: brokers, groupID: group, topics: topics)
       configuration.fromBeginning = from == "earliest"
+      configuration.tls = tlsConfiguration
+      configuration.sasl = saslConfiguration
       StopSignal.install()
       var progress = IngestProgress()
       let ingestor: KafkaIngestor

@@ -15,6 +15,9 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible {
     public static let timeout = Code(name: "timeout")
     /// The broker and this client share no version of an API.
     public static let unsupportedVersion = Code(name: "unsupported version")
+    /// The broker rejected the SASL credentials, does not offer the mechanism, or could not
+    /// prove that it knows them (a SCRAM server signature that does not match).
+    public static let authentication = Code(name: "authentication")
     /// A topic (or partition) does not exist.
     public static let unknownTopic = Code(name: "unknown topic")
     /// A broker answered with an error code.

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 #if canImport(Glibc)
   import Glibc
@@ -43,7 +44,7 @@ struct BrokerConnection: Sendable {
     channel.close(promise: nil)
   }
 
-  private static func send<R: KafkaRequest>(
+  static func send<R: KafkaRequest>(
     _ request: R, version: Int16, channel: any Channel, router: NIOLoopBound<ResponseRouter>, clientID: String,
     timeout: TimeAmount
   ) -> EventLoopFuture<R.Response> {
@@ -61,13 +62,21 @@ struct BrokerConnection: Sendable {
     }
   }
 
-  /// Connects and negotiates API versions (ApiVersions v3, falling back to the version the
-  /// broker names when it does not support v3). Blocks; call from outside the event loop.
+  /// Connects, completes the TLS handshake (with `tls`), negotiates API versions (ApiVersions
+  /// v3, falling back to the version the broker names when it does not support v3) and
+  /// authenticates (with `sasl`). Blocks; call from outside the event loop.
   static func connect(
     to address: BrokerAddress, nodeID: Int32, eventLoop: any EventLoop, clientID: String, connectTimeout: TimeAmount,
-    requestTimeout: TimeAmount, versionCaps: [Int16: Int16]
+    requestTimeout: TimeAmount, versionCaps: [Int16: Int16], tls: KafkaTLS? = nil, sasl: KafkaSASL? = nil
   ) throws -> BrokerConnection {
     let name = address.description
+    let tlsContext = try tls?.makeContext()
+    let sniName = tls?.sniName(host: address.host)
+    let trustDescription = tls?.trustDescription ?? ""
+    let handshake = tlsContext.map { _ in eventLoop.makePromise(of: Void.self) }
+    // The router, handed out by the initializer: asking the pipeline for it later fails if
+    // the broker already closed the connection (a TLS alert right after the handshake).
+    let routerPromise = eventLoop.makePromise(of: NIOLoopBound<ResponseRouter>.self)
     let channel: any Channel
     do {
       channel = try ClientBootstrap(group: eventLoop)
@@ -75,41 +84,87 @@ struct BrokerConnection: Sendable {
         .channelOption(.socketOption(.tcp_nodelay), value: 1)
         .channelInitializer { channel in
           channel.eventLoop.makeCompletedFuture {
-            try channel.pipeline.syncOperations.addHandler(
-              ByteToMessageHandler(KafkaFrameDecoder(maximumFrameSize: 1 << 30)))
-            try channel.pipeline.syncOperations.addHandler(ResponseRouter(brokerName: name))
+            let pipeline = channel.pipeline.syncOperations
+            if let tlsContext, let handshake {
+              try pipeline.addHandler(NIOSSLClientHandler(context: tlsContext, serverHostname: sniName))
+              try pipeline.addHandler(
+                TLSHandshakeHandler(
+                  brokerName: name, trustDescription: trustDescription, expectedName: sniName ?? address.host,
+                  handshake: handshake))
+            } else {
+              try pipeline.addHandler(TLSAnswerDetector(brokerName: name))
+            }
+            try pipeline.addHandler(ByteToMessageHandler(KafkaFrameDecoder(maximumFrameSize: 1 << 30)))
+            let router = ResponseRouter(brokerName: name)
+            try pipeline.addHandler(router)
+            routerPromise.succeed(NIOLoopBound(router, eventLoop: channel.eventLoop))
           }
         }
         .connect(host: address.host, port: address.port).wait()
     } catch {
+      handshake?.fail(error)
+      routerPromise.fail(error)
       throw KafkaError(
         "cannot connect to \(name) (\(describeConnectError(error)))", code: .connection, underlying: error)
     }
     do {
-      let router = try channel.eventLoop.submit {
-        NIOLoopBound(
-          try channel.pipeline.syncOperations.handler(type: ResponseRouter.self), eventLoop: channel.eventLoop)
-      }.wait()
-      var response = try send(
-        ApiVersionsRequest(), version: 3, channel: channel, router: router, clientID: clientID, timeout: requestTimeout
-      ).wait()
+      if let handshake { try waitForHandshake(handshake, channel: channel, brokerName: name, timeout: connectTimeout) }
+      let router = try routerPromise.futureResult.wait()
+      let setup = SetupExchange(channel: channel, router: router, clientID: clientID, timeout: requestTimeout)
+      var response = try setup.exchange(ApiVersionsRequest(), version: 3)
       if response.errorCode == KafkaErrorCode.unsupportedVersion {
         let theirs = response.versions[APIKey.apiVersions.rawValue]?.upperBound ?? 0
-        response = try send(
-          ApiVersionsRequest(), version: min(theirs, 2), channel: channel, router: router, clientID: clientID,
-          timeout: requestTimeout
-        ).wait()
+        response = try setup.exchange(ApiVersionsRequest(), version: min(theirs, 2))
       }
       guard response.errorCode == KafkaErrorCode.none else {
         throw KafkaError.broker(response.errorCode, "ApiVersions on \(name)")
+      }
+      if let sasl {
+        try SaslAuthentication(sasl: sasl, brokerName: name, brokerVersions: response.versions, connection: setup).run()
       }
       let versions = NegotiatedVersions(broker: response.versions, caps: versionCaps)
       return BrokerConnection(
         address: address, nodeID: nodeID, channel: channel, router: router, versions: versions, clientID: clientID)
     } catch {
       channel.close(promise: nil)
-      if let error = error as? KafkaError { throw error }
+      if var error = error as? KafkaError {
+        // A TLS listener that a plaintext client reached often just hangs up on the first request.
+        if tls == nil, error.code == .connection, error.message == "connection to broker \(name) closed" {
+          error.message += " during setup (if its listener expects TLS, configure TLS)"
+        }
+        throw error
+      }
       throw KafkaError("cannot talk to broker \(name): \(error)", code: .connection, underlying: error)
+    }
+  }
+
+  /// Waits for the TLS handshake, at most `timeout`: a TLS client that reached a plaintext
+  /// listener gets no answer to its hello.
+  private static func waitForHandshake(
+    _ handshake: EventLoopPromise<Void>, channel: any Channel, brokerName: String, timeout: TimeAmount
+  ) throws {
+    let timer = channel.eventLoop.scheduleTask(in: timeout) {
+      handshake.fail(
+        KafkaError(
+          "TLS handshake with \(brokerName) timed out after \((Double(timeout.nanoseconds) / 1e9).formatted2) s "
+            + "(is its listener plaintext?)", code: .timeout))
+      channel.close(promise: nil)
+    }
+    defer { timer.cancel() }
+    try handshake.futureResult.wait()
+  }
+
+  /// Requests on a connection that is still being set up, at explicit versions.
+  private struct SetupExchange: KafkaRequestExchange {
+    let channel: any Channel
+    let router: NIOLoopBound<ResponseRouter>
+    let clientID: String
+    let timeout: TimeAmount
+
+    func exchange<R: KafkaRequest>(_ request: R, version: Int16) throws -> R.Response {
+      try BrokerConnection.send(
+        request, version: version, channel: channel, router: router, clientID: clientID, timeout: timeout
+      ).wait()
     }
   }
 

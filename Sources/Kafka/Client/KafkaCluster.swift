@@ -10,6 +10,10 @@ final class KafkaCluster {
     var requestTimeout: TimeAmount
     /// Lowers the highest version used per API key (tests exercise older versions with it).
     var versionCaps: [Int16: Int16] = [:]
+    /// TLS on every connection (bootstrap, per broker, coordinator) when set.
+    var tls: KafkaTLS? = nil
+    /// SASL authentication on every connection when set.
+    var sasl: KafkaSASL? = nil
   }
 
   let settings: Settings
@@ -32,7 +36,7 @@ final class KafkaCluster {
     try BrokerConnection.connect(
       to: address, nodeID: nodeID, eventLoop: eventLoop, clientID: settings.clientID,
       connectTimeout: settings.connectTimeout, requestTimeout: settings.requestTimeout,
-      versionCaps: settings.versionCaps)
+      versionCaps: settings.versionCaps, tls: settings.tls, sasl: settings.sasl)
   }
 
   /// Any live connection, else one to the first bootstrap broker that answers.

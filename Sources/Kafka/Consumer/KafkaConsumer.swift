@@ -61,7 +61,8 @@ public final class KafkaConsumer {
     let bootstrap = try BrokerAddress.parseList(configuration.brokers)
     let settings = KafkaCluster.Settings(
       bootstrap: bootstrap, clientID: configuration.clientID, connectTimeout: configuration.connectTimeout.timeAmount,
-      requestTimeout: configuration.requestTimeout.timeAmount, versionCaps: configuration.versionCaps)
+      requestTimeout: configuration.requestTimeout.timeAmount, versionCaps: configuration.versionCaps,
+      tls: configuration.tls, sasl: configuration.sasl)
     cluster = KafkaCluster(settings: settings, eventLoop: KafkaEventLoop.next())
     if let groupID = configuration.groupID {
       guard !groupID.isEmpty else { throw KafkaError("the group id is empty", code: .invalidArgument) }

@@ -41,6 +41,12 @@ public struct KafkaConsumerConfiguration: Sendable {
   public var maximumDecompressedBatchBytes = 256 << 20
   /// Verify each record batch's CRC-32C.
   public var verifyChecksums = true
+  /// TLS on every broker connection (`security.protocol` SSL, or SASL_SSL with `sasl`); nil
+  /// for plaintext.
+  public var tls: KafkaTLS?
+  /// SASL authentication (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512) on every broker connection; nil
+  /// for none.
+  public var sasl: KafkaSASL?
   /// Lowers the highest version used per API key (tests exercise older versions with it).
   var versionCaps: [Int16: Int16] = [:]
 

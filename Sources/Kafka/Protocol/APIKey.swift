@@ -32,10 +32,26 @@ struct APIKey: Hashable, Sendable, CustomStringConvertible {
   static let leaveGroup = APIKey(rawValue: 13, name: "LeaveGroup", supported: 0...4, firstFlexible: 4)
   static let syncGroup = APIKey(rawValue: 14, name: "SyncGroup", supported: 0...5, firstFlexible: 4)
   static let apiVersions = APIKey(rawValue: 18, name: "ApiVersions", supported: 0...3, firstFlexible: 3)
+  /// v0 would send the SASL tokens raw, outside Kafka framing; only v1 (KIP-152) is implemented.
+  static let saslHandshake = APIKey(rawValue: 17, name: "SaslHandshake", supported: 1...1, firstFlexible: .max)
+  static let saslAuthenticate = APIKey(rawValue: 36, name: "SaslAuthenticate", supported: 0...2, firstFlexible: 2)
 
-  /// Every API the consumer uses.
+  /// Every API the consumer uses once a connection is set up (`NegotiatedVersions` picks a
+  /// version of each).
   static let all: [APIKey] = [
     .apiVersions, .metadata, .listOffsets, .fetch, .findCoordinator, .joinGroup, .syncGroup, .heartbeat,
     .leaveGroup, .offsetFetch, .offsetCommit,
   ]
+
+  /// The APIs of SASL authentication, used only while a connection is set up (after ApiVersions,
+  /// before anything else); `BrokerConnection` picks their versions itself.
+  static let authentication: [APIKey] = [.saslHandshake, .saslAuthenticate]
+
+  /// The highest version of this API both sides support, from a broker's ApiVersions ranges;
+  /// nil when the broker lacks it or supports none of ours.
+  func highestCommonVersion(broker: [Int16: ClosedRange<Int16>]) -> Int16? {
+    guard let theirs = broker[rawValue] else { return nil }
+    let high = min(supported.upperBound, theirs.upperBound)
+    return high >= max(supported.lowerBound, theirs.lowerBound) ? high : nil
+  }
 }
