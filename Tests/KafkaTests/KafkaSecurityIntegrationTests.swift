@@ -325,6 +325,18 @@ struct KafkaSecurityIntegrationTests {
     #expect(try SecureProxy.librdkafkaError(proxy, settings: settings).contains("Authentication failed"))
   }
 
+  /// With several bootstrap brokers, one refusing the credentials is the error, not a merged
+  /// "cannot connect to any broker".
+  @Test func aRefusalAmongSeveralBootstrapBrokersIsTheError() throws {
+    let proxy = try SecureProxy.start(.plaintext, sasl: true)
+    defer { proxy.stop() }
+    var wrong = configuration(proxy, topics: ["t"], sasl: sasl(.scramSHA256, password: "not-the-password"))
+    wrong.brokers = "127.0.0.1:9," + proxy.brokers
+    expectError(wrong, code: .authentication) {
+      $0.hasPrefix("SASL authentication as 'alice' with SCRAM-SHA-256 failed on \(proxy.brokers): ")
+    }
+  }
+
   @Test func theErrorNeverShowsThePassword() throws {
     let proxy = try SecureProxy.start(.plaintext, sasl: true, extra: ["--sasl-mechanisms", "PLAIN"])
     defer { proxy.stop() }

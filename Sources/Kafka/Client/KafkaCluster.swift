@@ -54,6 +54,10 @@ final class KafkaCluster {
       }
     }
     if failures.count == 1 { throw failures[0] }
+    // A refusal of the credentials or settings is the answer, whatever the other brokers did.
+    if let refusal = failures.first(where: { $0.code == .authentication || $0.code == .invalidArgument }) {
+      throw refusal
+    }
     throw KafkaError(
       "cannot connect to any broker: " + failures.map(\.message).joined(separator: "; "), code: .connection,
       underlying: failures.last)
