@@ -97,7 +97,8 @@ public final class KafkaIngestor {
       pipeline.advance(stream: stream, to: message.offset)
       return
     }
-    var decoder = decoders[partition] ?? makeDecoder()
+    // Out of the dictionary while in use, so that its caches are not copied on write.
+    var decoder = decoders.removeValue(forKey: partition) ?? makeDecoder()
     defer { decoders[partition] = decoder }
     if decoder.framing == .document {
       try pipeline.add(value, stream: stream, end: message.offset, decoder: &decoder)

@@ -37,6 +37,10 @@ public struct OsqueryDecoder: RecordDecoder {
   public static let statusTable = "osquery_status"
 
   public let logType: LogType
+  /// Decodes event-format result lines without the generic JSON tree.
+  private var scanner = OsqueryEventScanner()
+  /// Off in tests that compare the fast path with the general one.
+  var usesFastPath = true
 
   public init(logType: LogType = .auto) {
     self.logType = logType
@@ -48,6 +52,7 @@ public struct OsqueryDecoder: RecordDecoder {
     throws(DecodeError)
   {
     guard !unit.isBlank else { return }
+    if usesFastPath, logType != .status, scanner.decode(unit, into: &records) { return }
     let value: JSONValue
     do {
       value = try JSONParser.parse(unit)
