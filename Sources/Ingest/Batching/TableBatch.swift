@@ -19,8 +19,9 @@ struct TableBatch {
   private var shapeNames: [String] = []
   private var shapeSlots: [Int] = []
 
-  /// Adds a record; returns why it cannot be added (two names that differ only by case).
-  mutating func append(_ record: DecodedRecord, unit: Int, arrival: Int64) -> String? {
+  /// Adds a record, moving its values out (it is left with nulls); returns why it cannot be
+  /// added (two names that differ only by case), leaving it as it was.
+  mutating func append(_ record: inout DecodedRecord, unit: Int, arrival: Int64) -> String? {
     if !hasShape(record) {
       for field in record.fields where slots[field.name] == nil {
         if let other = foldedNames[field.name.lowercased()], other != field.name {
@@ -39,12 +40,17 @@ struct TableBatch {
         return slot
       }
     }
-    for (index, field) in record.fields.enumerated() {
+    for index in record.fields.indices {
       let slot = shapeSlots[index]
       if columns[slot].count < rowCount {
         columns[slot].append(contentsOf: repeatElement(.null, count: rowCount - columns[slot].count))
       }
-      if columns[slot].count == rowCount { columns[slot].append(field.value) }
+      if columns[slot].count == rowCount {
+        // Moved, not copied: no reference counting of the strings inside.
+        var value = FieldValue.null
+        swap(&value, &record.fields[index].value)
+        columns[slot].append(value)
+      }
     }
     eventTimes.append(record.eventTime ?? arrival)
     units.append(unit)

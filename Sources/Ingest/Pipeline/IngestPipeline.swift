@@ -93,16 +93,16 @@ public final class IngestPipeline {
     unitRanges.append(start..<arena.count)
     unitStreams.append((stream, end))
     let arrival = Self.nowMicros()
-    for record in records {
+    for index in records.indices {
       statistics.recordsRead += 1
-      let state = try table(record.table)
+      let state = try table(records[index].table)
       if let done = state.committedOffset(stream), end <= done {
         statistics.recordsSkipped += 1
         continue
       }
-      if let problem = state.batch.append(record, unit: unitIndex, arrival: arrival) {
+      if let problem = state.batch.append(&records[index], unit: unitIndex, arrival: arrival) {
         deadLetters.add(
-          source: options.sourceKind, stream: stream, position: end, table: record.table, error: problem,
+          source: options.sourceKind, stream: stream, position: end, table: records[index].table, error: problem,
           raw: String(decoding: unit, as: UTF8.self), at: arrival)
         continue
       }

@@ -18,18 +18,82 @@ struct OsqueryEventScanner {
   /// Appends the line's record and returns true, or returns false having appended nothing.
   mutating func decode(_ line: UnsafeBufferPointer<UInt8>, into records: inout [DecodedRecord]) -> Bool {
     var reader = ByteReader(line)
-    guard let members = reader.topLevelMembers(), let name = members.name else { return false }
-    guard let table = table(for: name) else { return false }
-    guard let header = Self.header(members, line: line) else { return false }
-    var fields: [DecodedField] = []
-    fields.reserveCapacity(header.fields.count + 32)
-    fields.append(contentsOf: header.fields)
-    var names = columnNames[name] ?? ColumnNames()
-    guard reader.appendColumns(members.columns, names: &names, to: &fields) else { return false }
-    columnNames[name] = names
-    records.append(DecodedRecord(table: table, fields: fields, eventTime: header.eventTime))
+    var members = TopLevel()
+    // The metadata fields come first; they are filled in once the whole line is read.
+    var fields = Self.headerPlaceholders
+    fields.reserveCapacity(48)
+    var seen: UInt16 = 0
+    var hasColumns = false
+    guard reader.consume(UInt8(ascii: "{")), !reader.consume(UInt8(ascii: "}")) else { return false }
+    repeat {
+      guard let keyRange = reader.plainString(), reader.consume(UInt8(ascii: ":")),
+        let member = Member(UnsafeBufferPointer(rebasing: line[keyRange])), seen & member.bit == 0
+      else { return false }
+      seen |= member.bit
+      reader.skipWhitespace()
+      switch member {
+      case .name:
+        guard let name = reader.plainString() else { return false }
+        members.name = String(decoding: UnsafeBufferPointer(rebasing: line[name]), as: UTF8.self)
+      case .columns:
+        hasColumns = true
+        let appended: Bool
+        if let name = members.name {
+          appended = reader.appendColumns(names: &columnNames[name, default: ColumnNames()], to: &fields)
+        } else {
+          var names = ColumnNames()
+          appended = reader.appendColumns(names: &names, to: &fields)
+        }
+        guard appended else { return false }
+      case .numerics:
+        // Ignored, but it must be valid JSON, as the general path requires.
+        guard let range = reader.skipValue(),
+          (try? JSONParser.parse(UnsafeBufferPointer(rebasing: line[range]))) != nil
+        else { return false }
+      default:
+        guard let range = reader.skipValue() else { return false }
+        members.ranges[member.rawValue] = range
+      }
+    } while reader.consume(UInt8(ascii: ","))
+    guard reader.consume(UInt8(ascii: "}")), hasColumns, let name = members.name else { return false }
+    reader.skipWhitespace()
+    guard reader.position == line.count, let table = table(for: name),
+      let eventTime = Self.fillHeader(&fields, members, line: line)
+    else { return false }
+    records.append(DecodedRecord(table: table, fields: fields, eventTime: eventTime))
     return true
   }
+
+  /// The members of the top level this path knows, with the bit each has in a set of them.
+  enum Member: Int {
+    case hostIdentifier, hostname, calendarTime, unixTime, epoch, counter, action, decorations
+    case name, columns, numerics
+
+    var bit: UInt16 { 1 << UInt16(rawValue) }
+
+    init?(_ key: UnsafeBufferPointer<UInt8>) {
+      func equals(_ text: StaticString) -> Bool {
+        text.utf8CodeUnitCount == key.count
+          && UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount).elementsEqual(key)
+      }
+      switch key.count {
+      case 4 where equals("name"): self = .name
+      case 5 where equals("epoch"): self = .epoch
+      case 6 where equals("action"): self = .action
+      case 7 where equals("columns"): self = .columns
+      case 7 where equals("counter"): self = .counter
+      case 8 where equals("unixTime"): self = .unixTime
+      case 8 where equals("hostname"): self = .hostname
+      case 8 where equals("numerics"): self = .numerics
+      case 11 where equals("decorations"): self = .decorations
+      case 12 where equals("calendarTime"): self = .calendarTime
+      case 14 where equals("hostIdentifier"): self = .hostIdentifier
+      default: return nil
+      }
+    }
+  }
+
+  static let headerPlaceholders = [DecodedField](repeating: DecodedField("", .null), count: 7)
 
   private mutating func table(for name: String) -> String? {
     if let lastTable, lastTable.name == name { return lastTable.table }
@@ -38,50 +102,46 @@ struct OsqueryEventScanner {
     return table
   }
 
-  /// The metadata fields, as ``OsqueryResult`` makes them (from the same small JSON values).
-  private static func header(_ members: TopLevel, line: UnsafeBufferPointer<UInt8>) -> (
-    fields: [DecodedField], eventTime: Int64?
-  )? {
-    func value(_ range: Range<Int>?) -> JSONValue?? {
-      guard let range else { return .some(nil) }
+  /// Fills in the metadata fields as ``OsqueryResult`` makes them (from the same small JSON
+  /// values); returns the event time (nil inside when there is none), or nil when the general
+  /// path must decide.
+  private static func fillHeader(_ fields: inout [DecodedField], _ members: TopLevel, line: UnsafeBufferPointer<UInt8>)
+    -> Int64??
+  {
+    func value(_ member: Member) -> JSONValue?? {
+      guard let range = members.ranges[member.rawValue] else { return .some(nil) }
+      if line[range.lowerBound] == UInt8(ascii: "\""), !line[range].dropFirst().dropLast().contains(where: {
+        $0 == UInt8(ascii: "\\") || $0 < 0x20
+      }) {
+        return .some(.string(String(decoding: UnsafeBufferPointer(rebasing: line[(range.lowerBound + 1)..<(range.upperBound - 1)]), as: UTF8.self)))
+      }
       guard let parsed = try? JSONParser.parse(UnsafeBufferPointer(rebasing: line[range])) else { return nil }
       return .some(parsed.isNull ? nil : parsed)
     }
     let log = "osquery result"
-    guard let hostIdentifier = value(members.hostIdentifier), let hostname = value(members.hostname),
-      let calendarTime = value(members.calendarTime), let unixTime = value(members.unixTime),
-      let epochValue = value(members.epoch), let counterValue = value(members.counter),
-      let action = value(members.action), let decorationsValue = value(members.decorations),
+    guard let hostIdentifier = value(.hostIdentifier), let hostname = value(.hostname),
+      let calendarTime = value(.calendarTime), let unixTime = value(.unixTime),
+      let epochValue = value(.epoch), let counterValue = value(.counter),
+      let action = value(.action), let decorationsValue = value(.decorations),
       let time = try? OsqueryField.eventTime(unixTime: unixTime, calendarTime: calendarTime, log: log),
       let epoch = try? OsqueryField.int(epochValue, key: "epoch", log: log),
       let counter = try? OsqueryField.int(counterValue, key: "counter", log: log),
       let decorations = try? OsqueryField.decorations(decorationsValue, topLevel: [], log: log)
     else { return nil }
-    return (
-      [
-        DecodedField("host_identifier", OsqueryField.string(hostIdentifier ?? hostname)),
-        DecodedField("event_time", time.field),
-        DecodedField("calendar_time", OsqueryField.string(calendarTime)),
-        DecodedField("action", OsqueryField.string(action)),
-        DecodedField("epoch", epoch),
-        DecodedField("counter", counter),
-        DecodedField("decorations", decorations),
-      ], time.micros
-    )
+    fields[0] = DecodedField("host_identifier", OsqueryField.string(hostIdentifier ?? hostname))
+    fields[1] = DecodedField("event_time", time.field)
+    fields[2] = DecodedField("calendar_time", OsqueryField.string(calendarTime))
+    fields[3] = DecodedField("action", OsqueryField.string(action))
+    fields[4] = DecodedField("epoch", epoch)
+    fields[5] = DecodedField("counter", counter)
+    fields[6] = DecodedField("decorations", decorations)
+    return .some(time.micros)
   }
 
-  /// Where the members of the top-level object are (value byte ranges), and the query name.
+  /// The query name, and where the other members' values are (by ``Member`` raw value).
   struct TopLevel {
     var name: String?
-    var hostIdentifier: Range<Int>?
-    var hostname: Range<Int>?
-    var calendarTime: Range<Int>?
-    var unixTime: Range<Int>?
-    var epoch: Range<Int>?
-    var counter: Range<Int>?
-    var action: Range<Int>?
-    var decorations: Range<Int>?
-    var columns: Range<Int> = 0..<0
+    var ranges = [Range<Int>?](repeating: nil, count: 8)
   }
 
   /// A query's column names by position, with the bytes of the keys they came from.
@@ -184,54 +244,10 @@ struct OsqueryEventScanner {
       return depth == 0 && position > start ? start..<position : nil
     }
 
-    /// The top-level object of an event-format result log, or nil for anything else.
-    mutating func topLevelMembers() -> TopLevel? {
-      guard consume(UInt8(ascii: "{")) else { return nil }
-      var members = TopLevel()
-      var seen = Set<String>()
-      var hasColumns = false
-      if consume(UInt8(ascii: "}")) { return nil }
-      repeat {
-        guard let keyRange = plainString(), consume(UInt8(ascii: ":")) else { return nil }
-        let key = UnsafeBufferPointer(rebasing: bytes[keyRange])
-        guard let range = skipValue() else { return nil }
-        let keyText = String(decoding: key, as: UTF8.self)
-        guard seen.insert(keyText).inserted else { return nil }
-        switch keyText {
-        case "name":
-          var nameReader = ByteReader(bytes)
-          nameReader.position = range.lowerBound
-          guard let name = nameReader.plainString(), nameReader.position == range.upperBound else { return nil }
-          members.name = String(decoding: UnsafeBufferPointer(rebasing: bytes[name]), as: UTF8.self)
-        case "hostIdentifier": members.hostIdentifier = range
-        case "hostname": members.hostname = range
-        case "calendarTime": members.calendarTime = range
-        case "unixTime": members.unixTime = range
-        case "epoch": members.epoch = range
-        case "counter": members.counter = range
-        case "action": members.action = range
-        case "decorations": members.decorations = range
-        case "numerics":
-          // Ignored, but it must be valid JSON, as the general path requires.
-          guard (try? JSONParser.parse(UnsafeBufferPointer(rebasing: bytes[range]))) != nil else { return nil }
-        case "columns":
-          guard bytes[range.lowerBound] == UInt8(ascii: "{") else { return nil }
-          members.columns = range
-          hasColumns = true
-        default: return nil
-        }
-      } while consume(UInt8(ascii: ","))
-      guard consume(UInt8(ascii: "}")), hasColumns else { return nil }
-      skipWhitespace()
-      return position == bytes.count ? members : nil
-    }
-
-    /// Appends the fields of the `columns` object at `range`: plain strings as text, numbers,
-    /// booleans and nulls as the general path types them; false for anything else.
-    mutating func appendColumns(
-      _ range: Range<Int>, names: inout ColumnNames, to fields: inout [DecodedField]
-    ) -> Bool {
-      position = range.lowerBound + 1
+    /// Appends the fields of the `columns` object that starts here: plain strings as text,
+    /// numbers, booleans and nulls as the general path types them; false for anything else.
+    mutating func appendColumns(names: inout ColumnNames, to fields: inout [DecodedField]) -> Bool {
+      guard consume(UInt8(ascii: "{")) else { return false }
       let first = fields.count
       var index = 0
       var hit = true
@@ -259,7 +275,6 @@ struct OsqueryEventScanner {
         } while consume(UInt8(ascii: ","))
         guard consume(UInt8(ascii: "}")) else { return false }
       }
-      guard position == range.upperBound else { return false }
       if !hit || index != names.names.count {
         names.keys.removeSubrange(min(index, names.keys.count)...)
         names.names.removeSubrange(min(index, names.names.count)...)
