@@ -19,6 +19,8 @@ import Testing
     base.replacingOccurrences(of: #""name":"init""#, with: #""name":"init","path":"/sbin/init","cwd":"/""#),
     base.replacingOccurrences(of: #""name":"processes""#, with: #""name":"users""#),
     base,
+    // Long values: the word-at-a-time scan, and an escape or a control byte deep inside.
+    base.replacingOccurrences(of: #""name":"init""#, with: #""name":"/usr/lib/systemd/systemd --system --deserialize 31""#),
     // Whitespace everywhere JSON allows it.
     " { \"name\" : \"processes\" ,\t\"unixTime\" : 1412123850 , \"columns\" : { \"pid\" : \"1\" , \"name\" : \"x\" } } \r",
     // Scalars of every kind as column values (numerics on), and their typing.
@@ -65,6 +67,8 @@ import Testing
     base.replacingOccurrences(of: #""pid":"1""#, with: #""pid":1x"#),
     base.replacingOccurrences(of: #""pid":"1""#, with: #""pid":-"#),
     base.replacingOccurrences(of: #""pid":"1""#, with: "\"pid\":\"a\u{01}b\""),
+    base.replacingOccurrences(of: #""pid":"1""#, with: "\"pid\":\"abcdefghijklmnop\u{1F}qrstuvwxyz\""),
+    base.replacingOccurrences(of: #""pid":"1""#, with: #""pid":"abcdefghijklmnopq\"rstuvwxyz""#),
     base.replacingOccurrences(of: #""columns":{"pid":"1","name":"init"}"#, with: #""columns":"nope""#),
     base.replacingOccurrences(of: #""decorations":{"host_uuid":"U1"}"#, with: #""decorations":[1]"#),
     base + " x",
@@ -108,8 +112,26 @@ import Testing
         taken.append(index)
       }
     }
-    #expect(taken == Array(0...26), "\(taken)")
+    #expect(taken == Array(0...27), "\(taken)")
     #expect(records.count == taken.count)
+  }
+
+  /// The eight-bytes-at-a-time test finds every quote, backslash and control byte in any lane,
+  /// among bytes of every other value.
+  @Test func theWordTestFindsEverySpecialByte() {
+    for filler in [UInt8(ascii: "a"), 0x20, 0x7F, 0x80, 0xFF] {
+      for lane in 0..<8 {
+        for byte in 0...255 {
+          var word = [UInt8](repeating: filler, count: 8)
+          word[lane] = UInt8(byte)
+          let value = word.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+          let special = byte == 0x22 || byte == 0x5C || byte < 0x20
+          if OsqueryEventScanner.ByteReader.hasSpecialByte(value) != special {
+            Issue.record("byte \(byte) in lane \(lane) among \(filler)")
+          }
+        }
+      }
+    }
   }
 
   /// Invalid UTF-8 is repaired the same way on both paths.

@@ -1,6 +1,12 @@
 import Columnar
 import Expr
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Accumulates a data file's `stats` (PROTOCOL.md "Per-file Statistics") over the batches written
 /// to it: `numRecords`, and `minValues`, `maxValues`, `nullCount` for the indexed leaf columns.
 ///
@@ -167,12 +173,12 @@ struct StatisticsCollector {
       case .string:
         switch vector.storage {
         case .binary(let offsets, let bytes):
-          scanStrings(count: count, isValid: isValid) { row in (Int(offsets[row]), Int(offsets[row + 1]), bytes) }
+          scanStrings(count: count, isValid: isValid, bytes: bytes) { row in (Int(offsets[row]), Int(offsets[row + 1])) }
         case .dictionary(let indices, let dictionary):
           guard case .binary(let offsets, let bytes) = dictionary.storage else { return }
-          scanStrings(count: count, isValid: isValid) { row in
+          scanStrings(count: count, isValid: isValid, bytes: bytes) { row in
             let index = Int(indices[row])
-            return (Int(offsets[index]), Int(offsets[index + 1]), bytes)
+            return (Int(offsets[index]), Int(offsets[index + 1]))
           }
         default: break
         }
@@ -181,20 +187,49 @@ struct StatisticsCollector {
       }
     }
 
+    /// Folds the smallest and largest of the valid rows' byte ranges of `bytes` into the bounds.
     private mutating func scanStrings(
-      count: Int, isValid: (Int) -> Bool, value: (Int) -> (start: Int, end: Int, bytes: [UInt8])
+      count: Int, isValid: (Int) -> Bool, bytes: [UInt8], range: (Int) -> (start: Int, end: Int)
     ) {
-      var low = minBytes
-      var high = maxBytes
-      for row in 0..<count where isValid(row) {
-        let (start, end, bytes) = value(row)
-        let slice = bytes[start..<end]
-        if low == nil || slice.lexicographicallyPrecedes(low!) { low = Array(slice) }
-        if high == nil || high!.lexicographicallyPrecedes(slice) { high = Array(slice) }
+      bytes.withUnsafeBufferPointer { buffer in
+        // The batch's extremes as ranges first; only they are copied out.
+        var low: Range<Int>?
+        var high: Range<Int>?
+        for row in 0..<count where isValid(row) {
+          let (start, end) = range(row)
+          let value = start..<end
+          if low == nil || Self.precedes(buffer, value, buffer, low!) { low = value }
+          if high == nil || Self.precedes(buffer, high!, buffer, value) { high = value }
+        }
+        guard let low, let high else { return }
+        if let current = minBytes {
+          current.withUnsafeBufferPointer { old in
+            if Self.precedes(buffer, low, old, 0..<old.count) { minBytes = Array(buffer[low]) }
+          }
+        } else {
+          minBytes = Array(buffer[low])
+        }
+        if let current = maxBytes {
+          current.withUnsafeBufferPointer { old in
+            if Self.precedes(old, 0..<old.count, buffer, high) { maxBytes = Array(buffer[high]) }
+          }
+        } else {
+          maxBytes = Array(buffer[high])
+        }
+        hasValue = true
       }
-      minBytes = low
-      maxBytes = high
-      hasValue = hasValue || low != nil
+    }
+
+    /// Byte-wise lexicographic order (a prefix comes first), as `lexicographicallyPrecedes`.
+    static func precedes(
+      _ a: UnsafeBufferPointer<UInt8>, _ left: Range<Int>, _ b: UnsafeBufferPointer<UInt8>, _ right: Range<Int>
+    ) -> Bool {
+      let common = min(left.count, right.count)
+      if common > 0, let x = a.baseAddress, let y = b.baseAddress {
+        let order = memcmp(x + left.lowerBound, y + right.lowerBound, common)
+        if order != 0 { return order < 0 }
+      }
+      return left.count < right.count
     }
 
     func minJSON() -> JSONValue? { bound(max: false) }

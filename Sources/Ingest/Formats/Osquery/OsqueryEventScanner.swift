@@ -1,5 +1,11 @@
 import Delta
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// The fast path of ``OsqueryDecoder`` for the common case: a result log in event format
 /// (`name`, `columns`, `action` and the usual metadata) whose strings have no escapes. It reads
 /// the line's bytes once and builds the record straight from them, without the generic JSON tree,
@@ -73,8 +79,7 @@ struct OsqueryEventScanner {
 
     init?(_ key: UnsafeBufferPointer<UInt8>) {
       func equals(_ text: StaticString) -> Bool {
-        text.utf8CodeUnitCount == key.count
-          && UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount).elementsEqual(key)
+        sameBytes(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount), key)
       }
       switch key.count {
       case 4 where equals("name"): self = .name
@@ -154,7 +159,9 @@ struct OsqueryEventScanner {
     /// The field name of the column at `index` whose key is `key`; `hit` stays true while every
     /// key so far matched the previous row's.
     mutating func name(at index: Int, key: UnsafeBufferPointer<UInt8>, hit: inout Bool) -> String {
-      if index < keys.count, keys[index].withUnsafeBufferPointer({ $0.elementsEqual(key) }) {
+      if index < keys.count,
+        keys[index].withUnsafeBufferPointer({ sameBytes($0, key) })
+      {
         return names[index]
       }
       hit = false
@@ -197,6 +204,14 @@ struct OsqueryEventScanner {
     mutating func plainString() -> Range<Int>? {
       guard consume(UInt8(ascii: "\"")) else { return nil }
       let start = position
+      // Eight bytes at a time while none of them is a quote, a backslash or a control character.
+      if let base = bytes.baseAddress {
+        while position + 8 <= bytes.count {
+          let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+          if Self.hasSpecialByte(word) { break }
+          position += 8
+        }
+      }
       while position < bytes.count {
         let byte = bytes[position]
         if byte == UInt8(ascii: "\"") {
@@ -207,6 +222,20 @@ struct OsqueryEventScanner {
         position += 1
       }
       return nil
+    }
+
+    /// True when a byte of `word` is `"`, `\` or below 0x20 (the classic "has a zero byte" test
+    /// on the word xor-ed with each of those bytes, and on the word minus 0x20).
+    @inline(__always) static func hasSpecialByte(_ word: UInt64) -> Bool {
+      let ones: UInt64 = 0x0101_0101_0101_0101
+      let highs: UInt64 = 0x8080_8080_8080_8080
+      func hasZero(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
+      let quote = hasZero(word ^ (ones &* 0x22))
+      let backslash = hasZero(word ^ (ones &* 0x5C))
+      // A byte below 0x20: subtracting 0x20 from it borrows into its high bit (bytes of 0x80 and
+      // above are excluded by `~word`).
+      let control = (word &- ones &* 0x20) & ~word & highs
+      return quote | backslash | control != 0
     }
 
     /// Skips one value (strings may have escapes here: the general parser checks them later);
@@ -283,4 +312,11 @@ struct OsqueryEventScanner {
       return names.distinct
     }
   }
+}
+
+/// True when both buffers hold the same bytes.
+private func sameBytes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+  guard a.count == b.count else { return false }
+  guard let left = a.baseAddress, let right = b.baseAddress else { return true }
+  return memcmp(left, right, a.count) == 0
 }
