@@ -114,7 +114,9 @@ let package = Package(
     .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore"], swiftSettings: strict),
     .testTarget(
       name: "IngestTests", dependencies: ["Ingest", "Delta", "Columnar", "Parquet"], swiftSettings: strict),
-    .testTarget(name: "KafkaTests", dependencies: ["Kafka", "Codecs"], swiftSettings: strict),
+    .testTarget(
+      name: "KafkaTests",
+      dependencies: ["Kafka", "Codecs", .product(name: "NIOEmbedded", package: "swift-nio")], swiftSettings: strict),
     .testTarget(
       name: "IngestServerTests",
       dependencies: [

@@ -17,6 +17,7 @@ public final class KafkaIngestor {
   private var buffered: [TopicPartition: Int64] = [:]
   /// High watermarks to reach with `untilCaughtUp`, per partition, taken when first assigned.
   private var targets: [TopicPartition: Int64] = [:]
+  private var streamIDs: [TopicPartition: String] = [:]
   /// Told of assignments, revocations and connection trouble, one line each (for a log).
   public var onEvent: ((String) -> Void)?
 
@@ -66,7 +67,10 @@ public final class KafkaIngestor {
   }
 
   public func streamID(_ partition: TopicPartition) -> String {
-    "\(group)-\(partition.topic)-\(partition.partition)"
+    if let known = streamIDs[partition] { return known }
+    let id = "\(group)-\(partition.topic)-\(partition.partition)"
+    streamIDs[partition] = id
+    return id
   }
 
   /// Consumes until `shouldStop`, or with `untilCaughtUp` until every assigned partition reached
@@ -101,7 +105,9 @@ public final class KafkaIngestor {
     var decoder = decoders.removeValue(forKey: partition) ?? makeDecoder()
     defer { decoders[partition] = decoder }
     if decoder.framing == .document {
-      try pipeline.add(value, stream: stream, end: message.offset, decoder: &decoder)
+      try value.withUnsafeBufferPointer { bytes in
+        try pipeline.add(bytes, stream: stream, end: message.offset, decoder: &decoder)
+      }
       return
     }
     // One log line per message is the rule (osquery's Kafka logger); a message of several

@@ -94,7 +94,7 @@ struct BrokerConnection: Sendable {
             } else {
               try pipeline.addHandler(TLSAnswerDetector(brokerName: name))
             }
-            try pipeline.addHandler(ByteToMessageHandler(KafkaFrameDecoder(maximumFrameSize: 1 << 30)))
+            try pipeline.addHandler(KafkaFrameAssembler(maximumFrameSize: 1 << 30))
             let router = ResponseRouter(brokerName: name)
             try pipeline.addHandler(router)
             routerPromise.succeed(NIOLoopBound(router, eventLoop: channel.eventLoop))

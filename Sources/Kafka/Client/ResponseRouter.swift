@@ -3,7 +3,7 @@ import NIOCore
 /// Matches responses to requests on one broker connection by correlation id, and fails
 /// requests that time out or whose connection closes. Lives on the channel's event loop.
 final class ResponseRouter: ChannelInboundHandler {
-  typealias InboundIn = ByteBuffer
+  typealias InboundIn = [UInt8]
   typealias OutboundOut = ByteBuffer
 
   private struct Pending {
@@ -62,13 +62,12 @@ final class ResponseRouter: ChannelInboundHandler {
   }
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-    var frame = Self.unwrapInboundIn(data)
-    guard let id = frame.getInteger(at: frame.readerIndex, as: Int32.self),
-      let entry = pending.removeValue(forKey: id)
-    else { return }  // a response to a request we gave up on
+    let frame = Self.unwrapInboundIn(data)
+    guard frame.count >= 4 else { return }
+    let id = Int32(bitPattern: UInt32(frame[0]) << 24 | UInt32(frame[1]) << 16 | UInt32(frame[2]) << 8 | UInt32(frame[3]))
+    guard let entry = pending.removeValue(forKey: id) else { return }  // a response to a request we gave up on
     entry.timeout?.cancel()
-    let bytes = frame.readBytes(length: frame.readableBytes) ?? []
-    entry.promise.succeed(bytes)
+    entry.promise.succeed(frame)
   }
 
   func channelInactive(context: ChannelHandlerContext) {

@@ -4,14 +4,16 @@ public struct KafkaMessage: Sendable {
   public var partition: Int32
   public var offset: Int64
   public var key: [UInt8]?
-  public var value: [UInt8]?
+  /// The value's bytes: a slice of the fetch response (or of its decompressed batch), shared by
+  /// the messages that came with it rather than copied out for each.
+  public var value: ArraySlice<UInt8>?
   /// Milliseconds since the Unix epoch.
   public var timestamp: Int64
   public var timestampType: TimestampType
   public var headers: [KafkaHeader]
 
   public init(
-    topic: String, partition: Int32, offset: Int64, key: [UInt8]?, value: [UInt8]?, timestamp: Int64,
+    topic: String, partition: Int32, offset: Int64, key: [UInt8]?, value: ArraySlice<UInt8>?, timestamp: Int64,
     timestampType: TimestampType = .createTime, headers: [KafkaHeader] = []
   ) {
     self.topic = topic

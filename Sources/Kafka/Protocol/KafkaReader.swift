@@ -147,6 +147,13 @@ struct KafkaReader {
     return Array(bytes[position..<position + count])
   }
 
+  /// The next `count` bytes without copying them.
+  mutating func rawSlice(_ count: Int) throws(KafkaError) -> ArraySlice<UInt8> {
+    try need(count, "bytes")
+    defer { position += count }
+    return bytes[position..<position + count]
+  }
+
   mutating func skip(_ count: Int) throws(KafkaError) {
     try need(count, "field")
     position += count

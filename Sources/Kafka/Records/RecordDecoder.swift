@@ -51,7 +51,7 @@ struct RecordDecoder {
         continue
       }
       let key = try recordBytes(&reader)
-      let value = try recordBytes(&reader)
+      let value = try recordSlice(&reader)
       let headerCount = Int(try reader.varint())
       guard headerCount >= 0, headerCount <= reader.remaining else {
         throw reader.malformed("header count \(headerCount)")
@@ -75,6 +75,12 @@ struct RecordDecoder {
           topic: topic, partition: partition, offset: offset, key: key, value: value, timestamp: timestamp,
           timestampType: type, headers: headers))
     }
+  }
+
+  private func recordSlice(_ reader: inout KafkaReader) throws(KafkaError) -> ArraySlice<UInt8>? {
+    let count = Int(try reader.varint())
+    if count < 0 { return nil }
+    return try reader.rawSlice(count)
   }
 
   private func recordBytes(_ reader: inout KafkaReader) throws(KafkaError) -> [UInt8]? {
