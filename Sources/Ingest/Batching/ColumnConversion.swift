@@ -79,8 +79,9 @@ struct ColumnConversion {
       var offsets = [Int32](repeating: 0, count: values.count + 1)
       var bytes: [UInt8] = []
       for (row, value) in values.enumerated() {
-        if let text = value.text {
-          bytes.append(contentsOf: text.utf8)
+        if var text = value.text {
+          // The contiguous bytes at once (appending the UTF-8 view goes byte by byte).
+          text.withUTF8 { bytes.append(contentsOf: $0) }
         } else {
           validity[row] = false
           nulls += 1
