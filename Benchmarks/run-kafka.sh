@@ -35,7 +35,7 @@ measure() {
   echo "$label messages=$messages wall=${wall}s cpu=${cpu}s messages_per_core_s=$(echo "$messages / $cpu" | bc) wall_messages_s=$(echo "$messages / $wall" | bc) rss_mib=$((rss / 1024))"
 }
 
-for run in 1 2; do
+for run in 1 2 3; do
   rm -rf "$out/avocet" "$out/avocet_dead_letters" "$out/python"
   measure "avocet run $run" "$avocet" ingest kafka --brokers "$brokers" --topic osquery --group "avocet-$run" \
     --format osquery --table "$out/avocet" --until-caught-up
