@@ -64,13 +64,18 @@ import Testing
   }
 
   /// Creates `topic` with `partitions` and produces `lines`, line i to partition i % partitions.
-  static func produce(_ brokers: String, topic: String, partitions: Int, lines: [String], compression: String = "none") throws {
+  /// `settings` are added to the clients' configuration (security settings, for instance).
+  static func produce(
+    _ brokers: String, topic: String, partitions: Int, lines: [String], compression: String = "none",
+    settings: [String: String] = [:]
+  ) throws {
     let script = """
-      import sys
+      import json, sys
       from confluent_kafka import Producer
       from confluent_kafka.admin import AdminClient, NewTopic
       brokers, topic, partitions, compression = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
-      admin = AdminClient({'bootstrap.servers': brokers})
+      conf = dict(json.loads(sys.argv[5]), **{'bootstrap.servers': brokers})
+      admin = AdminClient(conf)
       for f in admin.create_topics([NewTopic(topic, num_partitions=partitions, replication_factor=1,
               config={'retention.ms': '-1'})], operation_timeout=10).values():
           try:
@@ -78,18 +83,20 @@ import Testing
           except Exception as e:
               if 'exist' not in str(e).lower():
                   raise
-      p = Producer({'bootstrap.servers': brokers, 'compression.type': compression, 'linger.ms': 20})
+      p = Producer(dict(conf, **{'compression.type': compression, 'linger.ms': 20}))
       for i, line in enumerate(sys.stdin.read().split('\\n')):
           if line:
               p.produce(topic, value=line.encode(), partition=i % partitions)
               p.poll(0)
       sys.exit(1 if p.flush(30) else 0)
       """
+    let settingsJSON = String(decoding: try JSONSerialization.data(withJSONObject: settings), as: UTF8.self)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: WriteCLITests.python)
-    process.arguments = ["-c", script, brokers, topic, String(partitions), compression]
+    process.arguments = ["-c", script, brokers, topic, String(partitions), compression, settingsJSON]
     let input = Pipe()
     process.standardInput = input
+    process.standardOutput = FileHandle.nullDevice
     process.standardError = FileHandle.nullDevice
     try process.run()
     input.fileHandleForWriting.write(Data(lines.joined(separator: "\n").utf8))

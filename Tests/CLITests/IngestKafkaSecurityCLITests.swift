@@ -94,40 +94,12 @@ import Testing
   /// Creates `topic` and produces `lines` through the proxy (SASL_SSL, SCRAM-SHA-256), line i to
   /// partition i % partitions.
   static func produce(_ brokers: String, certificates: String, topic: String, partitions: Int, lines: [String]) throws {
-    let script = """
-      import sys
-      from confluent_kafka import Producer
-      from confluent_kafka.admin import AdminClient, NewTopic
-      brokers, topic, partitions, ca, password = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
-      conf = {'bootstrap.servers': brokers, 'security.protocol': 'SASL_SSL', 'ssl.ca.location': ca,
-              'sasl.mechanism': 'SCRAM-SHA-256', 'sasl.username': 'alice', 'sasl.password': password}
-      admin = AdminClient(conf)
-      for f in admin.create_topics([NewTopic(topic, num_partitions=partitions, replication_factor=1,
-              config={'retention.ms': '-1'})], operation_timeout=10).values():
-          try:
-              f.result()
-          except Exception as e:
-              if 'exist' not in str(e).lower():
-                  raise
-      p = Producer(dict(conf, **{'linger.ms': 20}))
-      for i, line in enumerate(sys.stdin.read().split('\\n')):
-          if line:
-              p.produce(topic, value=line.encode(), partition=i % partitions)
-              p.poll(0)
-      sys.exit(1 if p.flush(30) else 0)
-      """
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: WriteCLITests.python)
-    process.arguments = ["-c", script, brokers, topic, String(partitions), certificates + "/ca.pem", password]
-    let input = Pipe()
-    process.standardInput = input
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    input.fileHandleForWriting.write(Data(lines.joined(separator: "\n").utf8))
-    try input.fileHandleForWriting.close()
-    process.waitUntilExit()
-    try #require(process.terminationStatus == 0, "producing to \(topic) failed")
+    try IngestKafkaCLITests.produce(
+      brokers, topic: topic, partitions: partitions, lines: lines,
+      settings: [
+        "security.protocol": "SASL_SSL", "ssl.ca.location": certificates + "/ca.pem", "sasl.mechanism": "SCRAM-SHA-256",
+        "sasl.username": "alice", "sasl.password": password,
+      ])
   }
 
   @Test(.enabled(if: available)) func ingestsOverTLSWithScramAndRefusesAWrongPassword() throws {
