@@ -61,7 +61,7 @@ enum PipelineSink {
 
 /// One worker's state.
 private struct WorkerState: Sendable {
-  var aggregate: HashAggregate?
+  var aggregate: PartitionedAggregate?
   var topN: TopN?
 }
 
@@ -97,7 +97,7 @@ extension Executor {
       var state = WorkerState()
       switch sink {
       case .aggregate(let node, let groupBy, let aggregates):
-        state.aggregate = HashAggregate(
+        state.aggregate = PartitionedAggregate(
           groupBy: groupBy, groupNames: node.schema.fields.prefix(groupBy.count).map(\.name), aggregates: aggregates,
           budget: budget)
       case .topN(_, let keys, let limit):
@@ -173,18 +173,13 @@ extension Executor {
       return results.withLock { $0 }.flatMap { $0 }
     case .aggregate(let node, _, _):
       let start = ContinuousClock.now
-      var merged: HashAggregate? = nil
-      for state in finalStates {
-        guard let partial = state.aggregate else { continue }
-        if merged == nil {
-          merged = partial
-        } else {
-          try exec { () throws(ExecError) in try merged!.merge(partial) }
-        }
-      }
-      let result = try finishAggregate(merged!, node)
-      node.metrics.record(rows: result.rowCount, since: start)
-      return [result]
+      let partials = finalStates.compactMap(\.aggregate)
+      let threads = self.threads
+      let finished = try exec { () throws(ExecError) in try PartitionedAggregate.finish(partials, threads: threads) }
+      var results: [RecordBatch] = []
+      for batch in finished { results.append(try conform(batch, node.schema)) }
+      node.metrics.record(rows: results.reduce(0) { $0 + $1.rowCount }, since: start)
+      return results
     case .topN(let node, let keys, let limit):
       let start = ContinuousClock.now
       var merged = TopN(keys, limit: limit)

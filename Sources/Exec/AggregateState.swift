@@ -260,9 +260,10 @@ extension AggregateState {
     }
   }
 
-  /// Folds `other`'s groups into this state; `mapping[g]` is this state's group for `other`'s `g`.
+  /// Folds `other`'s groups into this state; `mapping[g]` is this state's group for `other`'s `g`
+  /// (a negative mapping leaves the group out).
   mutating func merge(_ other: AggregateState, kind: AggregateKind, mapping: [Int32]) {
-    for g in 0..<other.counts.count where other.counts[g] > 0 {
+    for g in 0..<other.counts.count where other.counts[g] > 0 && mapping[g] >= 0 {
       let t = Int(mapping[g])
       switch kind {
       case .countStar, .count: counts[t] += other.counts[g]
@@ -300,6 +301,7 @@ extension AggregateState {
       var key = Array(other.distinct.key(d))
       let g = key.withUnsafeBytes { $0.loadUnaligned(as: Int32.self) }
       let t = mapping[Int(g)]
+      if t < 0 { continue }
       withUnsafeBytes(of: t) { for b in 0..<4 { key[b] = $0[b] } }
       let inserted = key.withUnsafeBytes { raw in
         distinct.findOrInsert(raw.baseAddress, raw.count, hash: ByteHashing.hash(raw.baseAddress, raw.count)).inserted

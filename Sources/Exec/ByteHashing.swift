@@ -22,16 +22,43 @@ enum ByteHashing {
       at += 8
     }
     if at < count {
+      // The last 1–7 bytes: one overlapping 8-byte load when the key is that long, else two
+      // overlapping 4-byte loads, else bytes (the length is already mixed in).
       var tail: UInt64 = 0
-      var shift: UInt64 = 0
-      while at < count {
-        tail |= UInt64(base.load(fromByteOffset: at, as: UInt8.self)) << shift
-        shift += 8
-        at += 1
+      if count >= 8 {
+        tail = base.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+      } else if count >= 4 {
+        tail = UInt64(base.loadUnaligned(as: UInt32.self))
+          | UInt64(base.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)) << 32
+      } else {
+        var shift: UInt64 = 0
+        while at < count {
+          tail |= UInt64(base.load(fromByteOffset: at, as: UInt8.self)) << shift
+          shift += 8
+          at += 1
+        }
       }
       h = (h ^ tail) &* 0x9E37_79B9_7F4A_7C15
     }
     return mix(h)
+  }
+
+  /// Copies a short key without a call to `memmove`: keys of 4–16 bytes are two overlapping
+  /// loads and stores, which never read or write outside either range.
+  @inline(__always) static func copy(_ source: UnsafeRawPointer, to destination: UnsafeMutableRawPointer, count: Int) {
+    if count >= 8 && count <= 16 {
+      let head = source.loadUnaligned(as: UInt64.self)
+      let last = source.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+      destination.storeBytes(of: head, as: UInt64.self)
+      destination.storeBytes(of: last, toByteOffset: count - 8, as: UInt64.self)
+    } else if count >= 4 && count < 8 {
+      let head = source.loadUnaligned(as: UInt32.self)
+      let last = source.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+      destination.storeBytes(of: head, as: UInt32.self)
+      destination.storeBytes(of: last, toByteOffset: count - 4, as: UInt32.self)
+    } else {
+      destination.copyMemory(from: source, byteCount: count)
+    }
   }
 
   @inline(__always) static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {

@@ -19,7 +19,7 @@ struct ByteKeyTable: Sendable {
   /// The number of keys.
   private(set) var count = 0
   private var byteCount = 0
-  /// Where the prefetching reads of ``hashBatch(_:totalBytes:)`` go, so they are not optimized away.
+  /// Where the prefetching reads of ``prefetch(_:)`` go, so they are not optimized away.
   private var prefetchSink: UInt64 = 0
 
   /// A table sized for `capacity` keys before it first regrows.
@@ -62,11 +62,34 @@ struct ByteKeyTable: Sendable {
     reserve(additional: n)
     var totalBytes = 0
     let batchHashes = hashBatch(keys, totalBytes: &totalBytes)
+    batchHashes.withUnsafeBufferPointer { insertHashed(keys, hashes: $0, totalBytes: totalBytes, into: ids) }
+  }
+
+  /// ``findOrInsert(_:into:)`` with the keys' hashes already computed (by a caller that routed
+  /// the keys to partitions by hash).
+  mutating func findOrInsert<Keys: KeyBatch>(
+    _ keys: Keys, hashes: UnsafeBufferPointer<UInt64>, into ids: UnsafeMutableBufferPointer<Int32>
+  ) {
+    let n = keys.count
+    guard n > 0 else { return }
+    reserve(additional: n)
+    var totalBytes = 0
+    for j in 0..<n { totalBytes &+= keys.key(j).length }
+    prefetch(hashes)
+    insertHashed(keys, hashes: hashes, totalBytes: totalBytes, into: ids)
+  }
+
+  /// The probe loop of the batch insert; the table has room for `keys.count` more keys.
+  private mutating func insertHashed<Keys: KeyBatch>(
+    _ keys: Keys, hashes batchHashes: UnsafeBufferPointer<UInt64>, totalBytes: Int, into ids: UnsafeMutableBufferPointer<Int32>
+  ) {
+    let n = keys.count
     reserve(additional: n, bytes: totalBytes)
     var used = count
     var usedBytes = byteCount
     let mask = self.mask
-    batchHashes.withUnsafeBufferPointer { probeHashes in
+    do {
+      let probeHashes = batchHashes
       slots.withUnsafeMutableBufferPointer { s in
         offsets.withUnsafeMutableBufferPointer { o in
           arena.withUnsafeMutableBytes { arena in
@@ -97,7 +120,7 @@ struct ByteKeyTable: Sendable {
                   found = used
                   s[position] = tag | UInt64(used &+ 1)
                   if length > 0, let key, let arenaBase {
-                    (arenaBase + usedBytes).copyMemory(from: key, byteCount: length)
+                    ByteHashing.copy(key, to: arenaBase + usedBytes, count: length)
                   }
                   usedBytes &+= length
                   o[used &+ 1] = usedBytes
@@ -155,15 +178,9 @@ struct ByteKeyTable: Sendable {
     }
   }
 
-  /// The hashes of a batch of keys.
-  ///
-  /// A second pass reads each key's home slot. The reads do not depend on each other and the
-  /// loop is a few instructions, so the processor keeps many cache misses in flight at once,
-  /// and the probe pass that follows finds the slots in cache (a software prefetch).
+  /// The hashes of a batch of keys, their home slots prefetched.
   private mutating func hashBatch<Keys: KeyBatch>(_ keys: Keys, totalBytes: inout Int) -> [UInt64] {
     let n = keys.count
-    let mask = self.mask
-    var touched: UInt64 = 0
     var bytes = 0
     let hashes = [UInt64](unsafeUninitializedCapacity: n) { out, initialized in
       for j in 0..<n {
@@ -173,14 +190,20 @@ struct ByteKeyTable: Sendable {
       }
       initialized = n
     }
-    slots.withUnsafeBufferPointer { s in
-      hashes.withUnsafeBufferPointer { h in
-        for j in 0..<n { touched &+= s[Int(truncatingIfNeeded: h[j]) & mask] }
-      }
-    }
+    hashes.withUnsafeBufferPointer { prefetch($0) }
     totalBytes = bytes
-    prefetchSink = touched
     return hashes
+  }
+
+  /// Reads each hash's home slot: the reads do not depend on each other, so the processor keeps
+  /// many cache misses in flight, and the probe loop that follows finds the slots in cache.
+  private mutating func prefetch(_ hashes: UnsafeBufferPointer<UInt64>) {
+    let mask = self.mask
+    var touched: UInt64 = 0
+    slots.withUnsafeBufferPointer { s in
+      for j in 0..<hashes.count { touched &+= s[Int(truncatingIfNeeded: hashes[j]) & mask] }
+    }
+    prefetchSink = touched
   }
 
   /// The id of the key, inserting it when new. `inserted` tells which.

@@ -58,26 +58,36 @@ public struct HashAggregate: Sendable {
 
   /// Adds the rows of `batch` that are set in `selection` (all rows when nil).
   public mutating func accumulate(_ batch: RecordBatch, selection: Bitmap? = nil) throws(ExecError) {
+    let inputs = try prepare(batch, selection: selection)
+    let gids = try groupIDs(inputs.keys, rows: inputs.rows, rowCount: inputs.rowCount)
+    try fold(inputs, gids: gids, rows: inputs.rows)
+  }
+
+  /// Evaluates a batch's keys, aggregate arguments and FILTER masks, and lists the selected rows.
+  func prepare(_ batch: RecordBatch, selection: Bitmap?) throws(ExecError) -> AggregateInputs {
     let n = batch.rowCount
     if let selection, selection.count != n {
       throw ExecError(.invalidPlan, "a selection of \(selection.count) rows for a batch of \(n) (HashAggregate)")
     }
-    var keyColumns: [ColumnVector] = []
-    for expression in groupBy { keyColumns.append(try expression.evaluate(batch)) }
-    if keyTypes == nil { keyTypes = keyColumns.map(\.type) }
-    let rows: [Int32]
+    var inputs = AggregateInputs(rowCount: n)
+    for expression in groupBy { inputs.keys.append(try expression.evaluate(batch)) }
     if let selection, !selection.allSet {
-      rows = selection.setIndices()
+      inputs.rows = selection.setIndices()
     } else {
-      rows = (0..<Int32(truncatingIfNeeded: n)).map { $0 }
+      inputs.rows = (0..<Int32(truncatingIfNeeded: n)).map { $0 }
     }
-    let gids = try groupIDs(keyColumns, rows: rows, rowCount: n)
+    for spec in aggregates {
+      inputs.masks.append(try spec.filter.map { (filter) throws(ExecError) in try filter.selection(batch) })
+      inputs.arguments.append(try spec.argument.map { (argument) throws(ExecError) in try argument.evaluate(batch) })
+    }
+    return inputs
+  }
+
+  /// Folds the listed rows into the aggregates; `gids[j]` is the group of row `rows[j]`, already in the table.
+  mutating func fold(_ inputs: AggregateInputs, gids: [Int32], rows: [Int32]) throws(ExecError) {
+    if keyTypes == nil { keyTypes = inputs.keys.map(\.type) }
     for (k, spec) in aggregates.enumerated() {
-      var mask: Bitmap? = nil
-      if let filter = spec.filter { mask = try filter.selection(batch) }
-      var argument: ColumnVector? = nil
-      if let a = spec.argument { argument = try a.evaluate(batch) }
-      try update(k, spec, argument, mask, gids, rows)
+      try update(k, spec, inputs.arguments[k], inputs.masks[k], gids, rows)
     }
     try chargeGrowth()
   }
@@ -182,10 +192,14 @@ public struct HashAggregate: Sendable {
     return gids
   }
 
-  /// The NULL group of a single string key: a key no string can equal (one 0xFF byte with a marker hash).
+  /// The hash the NULL group of a single string key is filed under.
+  static let nullKeyHash: UInt64 = 0x5EED_0000_0000_0001
+
+  /// The NULL group of a single string key: an empty key under a marker hash (an empty string
+  /// hashes differently, so the two never meet).
   mutating func nullKeyGroup() -> Int32 {
     if nullGroup < 0 {
-      nullGroup = table.findOrInsert(nil, 0, hash: 0x5EED_0000_0000_0001).id
+      nullGroup = table.findOrInsert(nil, 0, hash: Self.nullKeyHash).id
     }
     return nullGroup
   }
@@ -215,12 +229,23 @@ public struct HashAggregate: Sendable {
     }
   }
 
-  /// Folds the groups and states of `other` (a partial aggregate of the same plan) into this one.
+  /// Folds the groups and states of `other` (a partial aggregate of the same plan) into this one;
+  /// with `partition`, only the groups whose hash `partition.of` files under `partition.index`.
   public mutating func merge(_ other: HashAggregate) throws(ExecError) {
+    try merge(other, partition: nil)
+  }
+
+  mutating func merge(_ other: HashAggregate, partition: (index: Int, of: (UInt64) -> Int)?) throws(ExecError) {
     if keyTypes == nil { keyTypes = other.keyTypes }
-    var mapping = [Int32](repeating: 0, count: other.table.count)
-    table.reserve(additional: other.table.count, bytes: other.table.keyOffsets.last ?? 0)
+    var mapping = [Int32](repeating: -1, count: other.table.count)
+    var wanted = other.table.count
+    if let partition {
+      wanted = 0
+      for g in 0..<other.table.count where partition.of(other.table.hash(of: g)) == partition.index { wanted += 1 }
+    }
+    table.reserve(additional: wanted)
     for g in 0..<other.table.count {
+      if let partition, partition.of(other.table.hash(of: g)) != partition.index { continue }
       if g == Int(other.nullGroup) {
         mapping[g] = nullKeyGroup()
         continue
@@ -245,7 +270,6 @@ public struct HashAggregate: Sendable {
       st.grow(to: table.count)
       st.merge(o, kind: aggregates[k].kind, mapping: mapping)
     }
-    if other.nullGroup >= 0 { _ = nullKeyGroup() }
     try chargeGrowth()
   }
 
@@ -365,4 +389,14 @@ public struct HashAggregate: Sendable {
       return try Kernels.narrowIntegers(Array(s.ints.prefix(groups)), validity: validity, to: type, safe: false, context: .literal(.null))
     }
   }
+}
+
+/// One batch's evaluated aggregate inputs: group keys, arguments and FILTER masks (by aggregate),
+/// and the selected rows.
+struct AggregateInputs {
+  var keys: [ColumnVector] = []
+  var arguments: [ColumnVector?] = []
+  var masks: [Bitmap?] = []
+  var rows: [Int32] = []
+  var rowCount: Int
 }
