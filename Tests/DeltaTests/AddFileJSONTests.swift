@@ -29,7 +29,10 @@ import Testing
 
   /// Escapes at every offset around the eight-byte chunks the writer skips through.
   @Test func specialCharactersAtEveryOffsetMatchTheGeneralWriter() {
-    let specials: [String] = ["\"", "\\", "\n", "\u{0}", "\u{1f}", "é", "\u{7f}", "€"]
+    let specials: [String] = [
+      "\"", "\\", "\n", "\u{0}", "\u{1f}", "é", "\u{7f}", "€", " ", "!", "#", "[", "]", "\"\\\"", "\u{1}\"\u{2}",
+      String(repeating: "\"", count: 17),
+    ]
     for length in 0..<20 {
       for position in 0...length {
         for special in specials {
