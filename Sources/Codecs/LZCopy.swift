@@ -131,3 +131,68 @@ extension Array where Element == UInt8 {
     }
   }
 }
+
+// MARK: fixed-size copies for decoders' fast paths
+
+extension LZCopy {
+  /// Copies 64 bytes (any alignment). Loads all before storing, so the ranges may overlap
+  /// as long as the caller only relies on bytes that were already in place.
+  @inline(__always)
+  static func copy64(from src: UnsafeRawPointer, to dst: UnsafeMutableRawPointer) {
+    let a = src.loadUnaligned(as: SIMD16<UInt8>.self)
+    let b = src.loadUnaligned(fromByteOffset: 16, as: SIMD16<UInt8>.self)
+    let c = src.loadUnaligned(fromByteOffset: 32, as: SIMD16<UInt8>.self)
+    let d = src.loadUnaligned(fromByteOffset: 48, as: SIMD16<UInt8>.self)
+    dst.storeBytes(of: a, as: SIMD16<UInt8>.self)
+    dst.storeBytes(of: b, toByteOffset: 16, as: SIMD16<UInt8>.self)
+    dst.storeBytes(of: c, toByteOffset: 32, as: SIMD16<UInt8>.self)
+    dst.storeBytes(of: d, toByteOffset: 48, as: SIMD16<UInt8>.self)
+  }
+
+  /// The most bytes `copyMatchOverrunning` writes from `op`: its length rounded up to 8,
+  /// for lengths up to 64.
+  static let overrunningMatchSpan = 64
+
+  /// Copies a back-reference of `1...64` bytes with LZ77 semantics (the source may overlap
+  /// the output), writing whole 8-byte words: at most `overrunningMatchSpan` bytes from
+  /// `op`, those past the match being scratch that later output overwrites.
+  ///
+  /// The caller guarantees `1 <= offset <= op - start` and room for the overrun.
+  @inline(__always)
+  static func copyMatchOverrunning(to op: UnsafeMutableRawPointer, offset: Int, length: Int) {
+    var src = UnsafeRawPointer(op - offset)
+    var dst = op
+    if offset < 8 {
+      // One word of the repeated pattern, then copy from a whole number of periods back
+      // (at least 8 bytes, which that word has made valid).
+      op.storeBytes(of: repeatedPattern(src, period: offset), as: UInt64.self)
+      dst += 8
+      src = UnsafeRawPointer(dst - patternStride(offset))
+    }
+    // Each 8-byte load reads only bytes stored at least one step earlier.
+    let end = op + length
+    while dst < end {
+      copy8(from: src, to: dst)
+      src += 8
+      dst += 8
+    }
+  }
+
+  /// 8 bytes repeating the first `period` (1...7) bytes at `p`. Reads 8 bytes at `p`.
+  @inline(__always)
+  static func repeatedPattern(_ p: UnsafeRawPointer, period: Int) -> UInt64 {
+    let bits = UInt64(8 &* period)
+    var word = load64(p) & (UInt64.max >> (64 &- bits))
+    // Double the filled part each time; a shift of 64 or more (no longer needed) gives 0.
+    word |= word << bits
+    word |= word << (2 &* bits)
+    word |= word << (4 &* bits)
+    return word
+  }
+
+  /// The smallest multiple of `period` (1...7) that is at least 8: 8, 8, 9, 8, 10, 12, 14.
+  @inline(__always)
+  static func patternStride(_ period: Int) -> Int {
+    Int(truncatingIfNeeded: (0x0E0C_0A08_0908_0808 as UInt64) >> UInt64(8 &* period) & 0xff)
+  }
+}
