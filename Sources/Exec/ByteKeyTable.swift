@@ -79,6 +79,25 @@ struct ByteKeyTable: Sendable {
     insertHashed(keys, hashes: hashes, totalBytes: totalBytes, into: ids)
   }
 
+  /// Finds or inserts the keys `positions` of `other` (a table of the same keys' partial
+  /// aggregate), returning their ids here; their stored hashes are reused.
+  mutating func findOrInsert(keysOf other: ByteKeyTable, at positions: [Int32]) -> [Int32] {
+    let hashes = positions.map { other.keyHashes[Int($0)] }
+    var ids = [Int32](repeating: 0, count: positions.count)
+    other.arena.withUnsafeBytes { raw in
+      other.offsets.withUnsafeBufferPointer { offsets in
+        positions.withUnsafeBufferPointer { rows in
+          hashes.withUnsafeBufferPointer { hashes in
+            ids.withUnsafeMutableBufferPointer { out in
+              findOrInsert(OffsetKeys(base: raw.baseAddress, offsets: offsets, rows: rows), hashes: hashes, into: out)
+            }
+          }
+        }
+      }
+    }
+    return ids
+  }
+
   /// The probe loop of the batch insert; the table has room for `keys.count` more keys.
   private mutating func insertHashed<Keys: KeyBatch>(
     _ keys: Keys, hashes batchHashes: UnsafeBufferPointer<UInt64>, totalBytes: Int, into ids: UnsafeMutableBufferPointer<Int32>

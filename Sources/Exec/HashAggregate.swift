@@ -238,23 +238,16 @@ public struct HashAggregate: Sendable {
   mutating func merge(_ other: HashAggregate, partition: (index: Int, of: (UInt64) -> Int)?) throws(ExecError) {
     if keyTypes == nil { keyTypes = other.keyTypes }
     var mapping = [Int32](repeating: -1, count: other.table.count)
-    var wanted = other.table.count
-    if let partition {
-      wanted = 0
-      for g in 0..<other.table.count where partition.of(other.table.hash(of: g)) == partition.index { wanted += 1 }
+    var positions: [Int32] = []
+    positions.reserveCapacity(other.table.count)
+    for g in 0..<other.table.count where partition.map({ $0.of(other.table.hash(of: g)) == $0.index }) ?? true {
+      positions.append(Int32(truncatingIfNeeded: g))
     }
-    table.reserve(additional: wanted)
-    for g in 0..<other.table.count {
-      if let partition, partition.of(other.table.hash(of: g)) != partition.index { continue }
-      if g == Int(other.nullGroup) {
-        mapping[g] = nullKeyGroup()
-        continue
-      }
-      let key = other.table.key(g)
-      mapping[g] = key.withUnsafeBytes { raw in
-        table.findOrInsert(raw.baseAddress, raw.count, hash: other.table.hash(of: g)).id
-      }
-    }
+    // One batch insert in `other`'s key order; the NULL key (empty bytes under its marker hash)
+    // meets this table's NULL key, if any, like any other key.
+    let ids = table.findOrInsert(keysOf: other.table, at: positions)
+    for (g, id) in zip(positions, ids) { mapping[Int(g)] = id }
+    if other.nullGroup >= 0, mapping[Int(other.nullGroup)] >= 0 { nullGroup = mapping[Int(other.nullGroup)] }
     for k in states.indices {
       let o = other.states[k]
       var st = AggregateState()
