@@ -93,7 +93,13 @@ final class DataFileWriter {
       currentRows.removeAll(keepingCapacity: true)
     }
     var values = [ScalarValue](repeating: .null, count: partitionIndices.count)
+    let boundaries = PartitionRuns.boundaries(partitionIndices.map { batch.columns[$0] }, rowCount: batch.rowCount)
     for row in 0..<batch.rowCount {
+      if !boundaries[row] {
+        // Typed columns said this row's partition values are the previous row's.
+        currentRows.append(Int32(row))
+        continue
+      }
       var same = !currentRows.isEmpty
       for (slot, index) in partitionIndices.enumerated() {
         values[slot] = ScalarValue(from: batch.columns[index], row: row)
@@ -225,5 +231,47 @@ final class DataFileWriter {
     }
     open.removeAll()
     for path in created { try? storage.deleteFile(path) }
+  }
+}
+
+/// Where the partition values of a batch may change, found column by column over the typed
+/// buffers, so rows in a run cost no `ScalarValue` each.
+enum PartitionRuns {
+  /// `result[row]` is false only when every column's value at `row` is known to equal the one
+  /// at `row - 1`; row 0 is always a boundary.
+  static func boundaries(_ columns: [ColumnVector], rowCount: Int) -> [Bool] {
+    var result = [Bool](repeating: false, count: rowCount)
+    guard rowCount > 0 else { return result }
+    result[0] = true
+    for column in columns { mark(column, &result) }
+    return result
+  }
+
+  private static func mark(_ column: ColumnVector, _ result: inout [Bool]) {
+    let n = result.count
+    let validity = column.validity
+    func differs(_ row: Int, _ valuesDiffer: () -> Bool) -> Bool {
+      guard let validity else { return valuesDiffer() }
+      let null = !validity[row]
+      if null != !validity[row - 1] { return true }
+      return !null && valuesDiffer()
+    }
+    switch column.storage {
+    case .int32(let v):
+      for row in 1..<max(1, n) where !result[row] && differs(row, { v[row] != v[row - 1] }) { result[row] = true }
+    case .int64(let v):
+      for row in 1..<max(1, n) where !result[row] && differs(row, { v[row] != v[row - 1] }) { result[row] = true }
+    case .dictionary(let indices, _):
+      // Equal indices are equal values; unequal ones are compared as values by the caller.
+      for row in 1..<max(1, n) where !result[row] && differs(row, { indices[row] != indices[row - 1] }) { result[row] = true }
+    case .binary(let offsets, let bytes):
+      for row in 1..<max(1, n) where !result[row] && differs(row, {
+        let a = Int(offsets[row - 1])..<Int(offsets[row])
+        let b = Int(offsets[row])..<Int(offsets[row + 1])
+        return a.count != b.count || !bytes[a].elementsEqual(bytes[b])
+      }) { result[row] = true }
+    default:
+      for row in 1..<max(1, n) { result[row] = true }
+    }
   }
 }
