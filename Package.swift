@@ -127,7 +127,7 @@ let package = Package(
       swiftSettings: strict),
     .testTarget(
       name: "CLITests",
-      dependencies: ["AvocetCLI", "Parquet", "Columnar", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+      dependencies: ["AvocetCLI", "Parquet", "Columnar", "Delta", .product(name: "AsyncHTTPClient", package: "async-http-client")],
       swiftSettings: strict),
   ]
 )

@@ -46,16 +46,23 @@ out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 results=()
 for table in "${tables[@]}"; do
-  # Avocet: the CLI lists the latest snapshot's files, one add action per line.
-  best=""; rss=0
-  for _ in $(seq $runs); do
-    read -r seconds kb < <(timed "$avocet" files "$table" --json)
-    files=$(wc -l <"$out")
-    [ "$files" = "$expected" ] || { echo "avocet listed $files files of $table, not $expected" >&2; exit 1; }
-    best=$("$python" -c "import sys; print(min(float(x) for x in sys.argv[1:] if x))" "$best" "$seconds")
-    rss=$((kb > rss ? kb : rss))
+  # Avocet: the CLI lists the latest snapshot's files, one per line: as text (path, size,
+  # partition values, row count) and, with --json, as the full add action.
+  for variant in text json; do
+    best=""; rss=0
+    for _ in $(seq $runs); do
+      if [ $variant = json ]; then
+        read -r seconds kb < <(timed "$avocet" files "$table" --json)
+      else
+        read -r seconds kb < <(timed "$avocet" files "$table")
+      fi
+      files=$(wc -l <"$out")
+      [ "$files" = "$expected" ] || { echo "avocet listed $files files of $table, not $expected" >&2; exit 1; }
+      best=$("$python" -c "import sys; print(min(float(x) for x in sys.argv[1:] if x))" "$best" "$seconds")
+      rss=$((kb > rss ? kb : rss))
+    done
+    results+=("$table avocet-$variant $best - $rss $files")
   done
-  results+=("$table avocet $best - $rss $files")
   # delta-rs in a fresh Python process each run.
   best=""; inproc=""; rss=0
   for _ in $(seq $runs); do
@@ -78,8 +85,9 @@ for table, engine, wall, inner, kb, files in rows:
     inner = "" if inner == "-" else "%.2f" % float(inner)
     print("| %s | %s | %.2f | %s | %.0f | %s |" % (os.path.basename(table), engine, float(wall), inner, int(kb) / 1024, format(int(files), ",")))
 print()
-for i in range(0, len(rows), 2):
-    a, d = rows[i], rows[i + 1]
-    print("%s: Avocet takes %.2fx the time of delta-rs (process), %.2fx its in-process time, %.2fx its peak RSS"
-          % (os.path.basename(a[0]), float(a[2]) / float(d[2]), float(a[2]) / float(d[3]), int(a[4]) / int(d[4])))
+for i in range(0, len(rows), 3):
+    d = rows[i + 2]
+    for a in rows[i:i + 2]:
+        print("%s, %s: Avocet takes %.2fx the time of delta-rs (process), %.2fx its in-process time, %.2fx its peak RSS"
+              % (os.path.basename(a[0]), a[1], float(a[2]) / float(d[2]), float(a[2]) / float(d[3]), int(a[4]) / int(d[4])))
 '

@@ -151,24 +151,9 @@ struct FilesCommand: ParsableCommand {
       let snapshot = try TableSelection.snapshot(
         try DeltaTable.open(path: table), version: version, timestamp: timestamp)
       var out = StandardOutput()
-      for add in snapshot.files {
-        if json {
-          out.write(add.jsonText + "\n")
-          continue
-        }
-        var line = "\(add.path)  \(add.size) bytes"
-        if !add.partitionValues.isEmpty {
-          line +=
-            "  " + add.partitionValues.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        }
-        if let records = add.stats.flatMap({ FileStatistics.numRecords(json: $0) }) ?? add.parsedStats?.numRecords {
-          line += "  \(records) rows"
-        }
-        if let dv = add.deletionVector { line += "  \(dv.cardinality) deleted" }
-        out.write(line + "\n")
-        if out.closed { break }
-      }
+      FileListing.write(snapshot.files, json: json, to: &out)
       out.flush()
+      exitSkippingTeardown()
     }
   }
 }

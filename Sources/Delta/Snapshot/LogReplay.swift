@@ -131,6 +131,11 @@ struct LogReplay {
     }
   }
 
+  /// Checkpoint adds the commits after the checkpoint did not supersede (already filtered).
+  private mutating func appendCheckpointAdds(_ adds: [AddFile]) {
+    if checkpointAdds.isEmpty { checkpointAdds = adds } else { checkpointAdds.append(contentsOf: adds) }
+  }
+
   private mutating func applyCheckpointAction(_ action: Action, sidecars: inout [SidecarFile]) {
     switch action {
     case .add(let add):
@@ -162,8 +167,10 @@ struct LogReplay {
         }
       } else {
         let reader = try Self.openParquet(file.path, storage: storage, what: "checkpoint")
-        try CheckpointActionDecoder.readActions(reader, name: file.name, selection: .all) {
-          (action) throws(DeltaError) in
+        try CheckpointActionDecoder.readActions(
+          reader, name: file.name, selection: .all, excluding: seen,
+          visitAdds: { (adds) throws(DeltaError) in appendCheckpointAdds(adds) }
+        ) { (action) throws(DeltaError) in
           applyCheckpointAction(action, sidecars: &sidecars)
         }
       }
@@ -172,8 +179,10 @@ struct LogReplay {
       let path = Self.sidecarPath(sidecar.path, logPath: segment.logPath)
       let reader = try Self.openParquet(path, storage: storage, what: "checkpoint sidecar")
       var nested: [SidecarFile] = []
-      try CheckpointActionDecoder.readActions(reader, name: sidecar.path, selection: [.fileActions, .removes]) {
-        (action) throws(DeltaError) in
+      try CheckpointActionDecoder.readActions(
+        reader, name: sidecar.path, selection: [.fileActions, .removes], excluding: seen,
+        visitAdds: { (adds) throws(DeltaError) in appendCheckpointAdds(adds) }
+      ) { (action) throws(DeltaError) in
         applyCheckpointAction(action, sidecars: &nested)
       }
     }
@@ -264,6 +273,11 @@ final class ResultSlots<Value: Sendable>: Sendable {
 
   func set(_ index: Int, _ result: Result<Value, DeltaError>) {
     slots.withLock { $0[index] = result }
+  }
+
+  /// The result of slot `index`, when it has one.
+  func result(_ index: Int) -> Result<Value, DeltaError>? {
+    slots.withLock { $0[index] }
   }
 
   /// The values in index order; throws the first failure.
