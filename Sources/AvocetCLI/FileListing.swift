@@ -23,7 +23,7 @@ enum FileListing {
         bytes.reserveCapacity((min(end, from + filesPerTask) - from) * (json ? 512 : 160))
         for index in from..<min(end, from + filesPerTask) {
           if json {
-            bytes.append(contentsOf: files[index].jsonText.utf8)
+            files[index].appendJSON(to: &bytes)
             bytes.append(UInt8(ascii: "\n"))
           } else {
             appendLine(files[index], to: &bytes)

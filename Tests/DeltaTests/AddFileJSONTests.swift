@@ -51,6 +51,10 @@ import Testing
       guard let snapshot = try? DeltaTable.open(path: ConformanceCorpus.tablePath(name)).snapshot() else { continue }
       for add in snapshot.files {
         #expect(add.jsonText == add.jsonValueText, "\(name): \(add.path)")
+        // Appended after other bytes, as the file listing does.
+        var bytes: [UInt8] = [1, 2, 3]
+        add.appendJSON(to: &bytes)
+        #expect(bytes == [1, 2, 3] + Array(add.jsonValueText.utf8), "\(name): \(add.path)")
         checked += 1
       }
     }

@@ -47,6 +47,19 @@ struct JSONTextWriter {
     }
   }
 
+  /// Appends at most `capacity` bytes, written by `body`, to `bytes`.
+  static func append(capacity: Int, to bytes: inout [UInt8], _ body: (inout JSONTextWriter) -> Void) {
+    let start = bytes.count
+    bytes.append(contentsOf: repeatElement(0, count: capacity))
+    let written = bytes.withUnsafeMutableBufferPointer { buffer in
+      var writer = JSONTextWriter(buffer.baseAddress! + start)
+      body(&writer)
+      precondition(writer.count <= capacity, "JSONTextWriter overflow")
+      return writer.count
+    }
+    bytes.removeLast(capacity - written)
+  }
+
   mutating func byte(_ value: UInt8) {
     base[count] = value
     count += 1

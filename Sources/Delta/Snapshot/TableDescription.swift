@@ -93,76 +93,88 @@ extension AddFile {
   /// Written straight into the string (no ``JSONValue`` tree): listing a table's files prints one
   /// of these per file.
   public var jsonText: String {
+    JSONTextWriter.text(capacity: jsonCapacity) { writeJSON(to: &$0) }
+  }
+
+  /// Appends ``jsonText``'s bytes to `bytes` without making a string first.
+  public func appendJSON(to bytes: inout [UInt8]) {
+    JSONTextWriter.append(capacity: jsonCapacity, to: &bytes) { writeJSON(to: &$0) }
+  }
+
+  /// At least the bytes ``jsonText`` takes.
+  private var jsonCapacity: Int {
     var capacity = 512 + JSONTextWriter.bound(path) + JSONTextWriter.bound(partitionValues)
     capacity += (stats.map(JSONTextWriter.bound) ?? 0) + JSONTextWriter.bound(tags)
     if let dv = deletionVector {
       capacity += 256 + JSONTextWriter.bound(dv.storageType) + JSONTextWriter.bound(dv.pathOrInlineDv)
     }
-    return JSONTextWriter.text(capacity: capacity) { out in
+    return capacity
+  }
+
+  private func writeJSON(to out: inout JSONTextWriter) {
+    out.raw("{")
+    out.key("path")
+    out.string(path)
+    out.raw(",")
+    out.key("partitionValues")
+    out.stringMap(partitionValues)
+    out.raw(",")
+    out.key("size")
+    out.int(size)
+    out.raw(",")
+    out.key("modificationTime")
+    out.int(modificationTime)
+    out.raw(",")
+    out.key("dataChange")
+    out.bool(dataChange)
+    if let stats {
+      out.raw(",")
+      out.key("stats")
+      out.string(stats)
+    }
+    if let parsedStats {
+      out.raw(",")
+      out.key("numRecords")
+      if let records = parsedStats.numRecords { out.int(records) } else { out.raw("null") }
+    }
+    if let tags {
+      out.raw(",")
+      out.key("tags")
+      out.stringMap(tags)
+    }
+    if let dv = deletionVector {
+      out.raw(",")
+      out.key("deletionVector")
       out.raw("{")
-      out.key("path")
-      out.string(path)
+      out.key("storageType")
+      out.string(dv.storageType)
       out.raw(",")
-      out.key("partitionValues")
-      out.stringMap(partitionValues)
+      out.key("pathOrInlineDv")
+      out.string(dv.pathOrInlineDv)
+      if let offset = dv.offset {
+        out.raw(",")
+        out.key("offset")
+        out.int(Int64(offset))
+      }
       out.raw(",")
-      out.key("size")
-      out.int(size)
+      out.key("sizeInBytes")
+      out.int(Int64(dv.sizeInBytes))
       out.raw(",")
-      out.key("modificationTime")
-      out.int(modificationTime)
-      out.raw(",")
-      out.key("dataChange")
-      out.bool(dataChange)
-      if let stats {
-        out.raw(",")
-        out.key("stats")
-        out.string(stats)
-      }
-      if let parsedStats {
-        out.raw(",")
-        out.key("numRecords")
-        if let records = parsedStats.numRecords { out.int(records) } else { out.raw("null") }
-      }
-      if let tags {
-        out.raw(",")
-        out.key("tags")
-        out.stringMap(tags)
-      }
-      if let dv = deletionVector {
-        out.raw(",")
-        out.key("deletionVector")
-        out.raw("{")
-        out.key("storageType")
-        out.string(dv.storageType)
-        out.raw(",")
-        out.key("pathOrInlineDv")
-        out.string(dv.pathOrInlineDv)
-        if let offset = dv.offset {
-          out.raw(",")
-          out.key("offset")
-          out.int(Int64(offset))
-        }
-        out.raw(",")
-        out.key("sizeInBytes")
-        out.int(Int64(dv.sizeInBytes))
-        out.raw(",")
-        out.key("cardinality")
-        out.int(dv.cardinality)
-        out.raw("}")
-      }
-      if let baseRowId {
-        out.raw(",")
-        out.key("baseRowId")
-        out.int(baseRowId)
-      }
-      if let defaultRowCommitVersion {
-        out.raw(",")
-        out.key("defaultRowCommitVersion")
-        out.int(defaultRowCommitVersion)
-      }
+      out.key("cardinality")
+      out.int(dv.cardinality)
       out.raw("}")
     }
+    if let baseRowId {
+      out.raw(",")
+      out.key("baseRowId")
+      out.int(baseRowId)
+    }
+    if let defaultRowCommitVersion {
+      out.raw(",")
+      out.key("defaultRowCommitVersion")
+      out.int(defaultRowCommitVersion)
+    }
+    out.raw("}")
   }
 
   /// The same text through the general ``JSONValue`` writer (the reference for ``jsonText``).
