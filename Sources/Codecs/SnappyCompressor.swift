@@ -30,6 +30,34 @@ extension Snappy {
     }
   }
 
+  /// `input` as a Snappy block of literals only, one per 64 KiB fragment as the reference
+  /// compressor cuts them: a valid block for every reader that costs a copy to write and to read.
+  /// For data that does not compress (hashes, random ids), where searching for matches costs
+  /// more time than the few percent it saves.
+  public static func storeLiterally(_ input: UnsafeRawBufferPointer, into output: inout [UInt8]) {
+    precondition(input.count <= maxLength, "Snappy blocks are limited to 4 GiB - 1")
+    let bound = maxCompressedLength(input.count)
+    output.appendCodecOutput(maxCount: bound) { out in
+      var op = out
+      var value = UInt32(input.count)
+      while value >= 0x80 {
+        op.storeBytes(of: UInt8(truncatingIfNeeded: value) | 0x80, as: UInt8.self)
+        op += 1
+        value >>= 7
+      }
+      op.storeBytes(of: UInt8(value), as: UInt8.self)
+      op += 1
+      guard let base = input.baseAddress else { return op - out }
+      var start = 0
+      while start < input.count {
+        let count = min(blockSize, input.count - start)
+        op = emitLiteral(from: base + start, count: count, to: op)
+        start += count
+      }
+      return op - out
+    }
+  }
+
   static let blockSize = 1 << 16
   static let maxTableSize = 1 << 14
   /// Stop looking for matches this close to the end, so 8-byte loads stay in bounds.

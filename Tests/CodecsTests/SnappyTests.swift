@@ -30,6 +30,19 @@ struct SnappyTests {
     }
   }
 
+  @Test("stores literally at boundary sizes", arguments: [0, 1, 60, 61, 256, 65_535, 65_536, 65_537, 200_000])
+  func storesLiterally(size: Int) throws {
+    let data = LZTestData.random(size)
+    var out: [UInt8] = [9]
+    data.withUnsafeBytes { Snappy.storeLiterally($0, into: &out) }
+    #expect(out.first == 9)
+    let block = Array(out.dropFirst())
+    #expect(block.count <= Snappy.maxCompressedLength(size))
+    // A preamble of at most 5 bytes and a tag of at most 3 bytes per 64 KiB fragment.
+    #expect(block.count <= size + 5 + 3 * ((size + 65_535) / 65_536))
+    #expect(try Self.decompress(block) == data)
+  }
+
   @Test func compressesRedundantData() {
     #expect(Self.compress(LZTestData.repetitive(100_000)).count < 6000)
     #expect(Self.compress(LZTestData.text(100_000)).count < 50_000)

@@ -2,6 +2,8 @@ import Columnar
 import Expr
 import Parquet
 import Storage
+import Dispatch
+import Synchronization
 
 /// Writes a table's rows into Parquet data files: one directory per partition (`col=value/`),
 /// partition columns left out of the files, a new file once one reaches the target size, and an
@@ -33,7 +35,7 @@ final class DataFileWriter {
   private var created: [String] = []
   private(set) var rowsWritten: Int64 = 0
 
-  private final class OpenFile {
+  fileprivate final class OpenFile {
     let relativePath: String
     let fullPath: String
     let partitionValues: [String: String]
@@ -141,18 +143,42 @@ final class DataFileWriter {
       // With a row limit, a batch may end one file and start the next.
       let take = min(data.rowCount - start, maxRowsPerFile.map { $0 - file.rows } ?? Int.max)
       let part = take == data.rowCount ? data : try Self.slice(data, start, take)
-      file.stats.add(part)
       file.rows += take
       start += take
-      do {
-        try file.writer?.write(part)
-      } catch {
+      if let error = Self.encodeAndCollectStatistics(part, into: file) {
         throw DeltaError(.io, "cannot write a data file: \(error)", path: file.fullPath, cause: error)
       }
       if (file.writer?.bytesWritten ?? 0) >= targetFileSize || file.rows >= (maxRowsPerFile ?? Int.max) {
         try finish(directory)
       }
     }
+  }
+
+  /// Adds `part` to the file's statistics and to its Parquet writer at the same time: both read
+  /// every value, the statistics on one core while the encoder's columns share the others (its
+  /// widest column would otherwise leave a core idle while the statistics wait their turn).
+  private static func encodeAndCollectStatistics(_ part: RecordBatch, into file: OpenFile) -> ParquetError? {
+    let target = UncheckedFile(file)
+    let failure = Mutex<ParquetError?>(nil)
+    // Small batches are not worth a second thread.
+    guard part.rowCount >= 4096 else {
+      file.stats.add(part)
+      do { try file.writer?.write(part) } catch { return error }
+      return nil
+    }
+    DispatchQueue.concurrentPerform(iterations: 2) { task in
+      // The two tasks touch disjoint parts of the file: its statistics, and its writer.
+      if task == 0 {
+        target.file.stats.add(part)
+      } else {
+        do throws(ParquetError) {
+          try target.file.writer?.write(part)
+        } catch {
+          failure.withLock { $0 = error }
+        }
+      }
+    }
+    return failure.withLock { $0 }
   }
 
   private static func slice(_ data: RecordBatch, _ start: Int, _ count: Int) throws(DeltaError) -> RecordBatch {
@@ -274,4 +300,11 @@ enum PartitionRuns {
       for row in 1..<max(1, n) { result[row] = true }
     }
   }
+}
+
+/// An open file handed to the two tasks of ``DataFileWriter``'s encode step, which touch
+/// disjoint fields of it (statistics and writer).
+private struct UncheckedFile: @unchecked Sendable {
+  let file: DataFileWriter.OpenFile
+  init(_ file: DataFileWriter.OpenFile) { self.file = file }
 }

@@ -1,3 +1,4 @@
+import Codecs
 import Columnar
 import Storage
 
@@ -25,6 +26,7 @@ protocol LeafValueEncoder {
 struct ColumnSettings: Sendable {
   var codec: CompressionCodec
   var compressionLevel: Int?
+  var storesIncompressiblePages: Bool
   var pageVersion: ParquetWriteOptions.DataPageVersion
   var pageSize: Int
   var pageRowLimit: Int
@@ -56,6 +58,10 @@ final class LeafChunkWriter<Values: LeafValueEncoder> {
   private var uncompressedSize: Int64 = 0
   private var compressedSize: Int64 = 0
   private var pageEncodings: [Encoding: Int32] = [:]
+  /// Data pages still to store as Snappy literals, and the length of the last such run
+  /// (``ParquetWriteOptions/storesIncompressiblePages``).
+  private var literalPagesLeft = 0
+  private var literalRun = 0
 
   // Scratch buffers reused from page to page.
   private let page = PageBuffer()
@@ -200,7 +206,7 @@ final class LeafChunkWriter<Values: LeafValueEncoder> {
       let uncompressed = page.count
       try page.withUnsafeBytes { (body) throws(ParquetError) in
         if isCompressed {
-          try compress(body, into: &stored)
+          try compressDataPage(body, into: &stored)
         } else {
           stored.append(contentsOf: body)
         }
@@ -221,7 +227,7 @@ final class LeafChunkWriter<Values: LeafValueEncoder> {
       let uncompressed = stored.count + page.count
       try page.withUnsafeBytes { (body) throws(ParquetError) in
         if isCompressed {
-          try compress(body, into: &stored)
+          try compressDataPage(body, into: &stored)
         } else {
           stored.append(contentsOf: body)
         }
@@ -258,6 +264,28 @@ final class LeafChunkWriter<Values: LeafValueEncoder> {
     }
     if let failure { throw failure }
     return output
+  }
+
+  /// Appends a data page's body compressed to `output`, or stored as Snappy literals while the
+  /// column has proved incompressible.
+  private func compressDataPage(_ body: UnsafeRawBufferPointer, into output: inout [UInt8]) throws(ParquetError) {
+    guard settings.codec == .snappy, settings.storesIncompressiblePages else {
+      try compress(body, into: &output)
+      return
+    }
+    if literalPagesLeft > 0 {
+      literalPagesLeft -= 1
+      Snappy.storeLiterally(body, into: &output)
+      return
+    }
+    let before = output.count
+    try compress(body, into: &output)
+    if (output.count - before) * 16 > body.count * 15 {
+      literalRun = min(64, max(4, literalRun * 2))
+      literalPagesLeft = literalRun
+    } else {
+      literalRun = 0
+    }
   }
 
   /// Appends `input` compressed with the column's codec to `output`.

@@ -112,7 +112,8 @@ enum ColumnWriterFactory {
       physical != .boolean && plan.order != .none
       && (options.setting(options.columnDictionary, path: plan.path) ?? options.dictionaryEnabled)
     return ColumnSettings(
-      codec: options.compression, compressionLevel: options.compressionLevel, pageVersion: options.dataPageVersion,
+      codec: options.compression, compressionLevel: options.compressionLevel,
+      storesIncompressiblePages: options.storesIncompressiblePages, pageVersion: options.dataPageVersion,
       pageSize: options.dataPageSize, pageRowLimit: options.dataPageRowLimit, statistics: options.statisticsEnabled,
       dictionary: dictionary, dictionaryLimit: options.dictionaryPageSizeLimit, encoding: encoding)
   }

@@ -21,6 +21,11 @@ public struct ParquetWriteOptions: Sendable {
   public var compression: CompressionCodec = .snappy
   /// The codec's level (ZSTD 1...22, GZIP 1...9); nil for the codec's default.
   public var compressionLevel: Int?
+  /// With SNAPPY, store a column's data pages as Snappy literals (still valid SNAPPY, read by
+  /// every reader) for a while after a page shrank by less than 1/16: hashes and random ids
+  /// barely compress, and searching them for matches is most of a write's CPU time. A page is
+  /// compressed for real again after 4 stored pages, then 8, … up to 64 while it keeps failing.
+  public var storesIncompressiblePages = true
   /// Dictionary-encode columns unless ``columnDictionary`` says otherwise for a column.
   public var dictionaryEnabled = true
   /// Per-column dictionary switches, overriding ``dictionaryEnabled``.
