@@ -6,15 +6,7 @@ extension Snappy {
     let bound = maxCompressedLength(input.count)
     output.appendCodecOutput(maxCount: bound) { out in
       let outEnd = out + bound
-      var op = out
-      var value = UInt32(input.count)
-      while value >= 0x80 {
-        op.storeBytes(of: UInt8(truncatingIfNeeded: value) | 0x80, as: UInt8.self)
-        op += 1
-        value >>= 7
-      }
-      op.storeBytes(of: UInt8(value), as: UInt8.self)
-      op += 1
+      var op = writePreamble(length: input.count, to: out)
       guard let base = input.baseAddress, !input.isEmpty else { return op - out }
       let table = UnsafeMutablePointer<UInt16>.allocate(capacity: maxTableSize)
       defer { table.deallocate() }
@@ -38,15 +30,7 @@ extension Snappy {
     precondition(input.count <= maxLength, "Snappy blocks are limited to 4 GiB - 1")
     let bound = maxCompressedLength(input.count)
     output.appendCodecOutput(maxCount: bound) { out in
-      var op = out
-      var value = UInt32(input.count)
-      while value >= 0x80 {
-        op.storeBytes(of: UInt8(truncatingIfNeeded: value) | 0x80, as: UInt8.self)
-        op += 1
-        value >>= 7
-      }
-      op.storeBytes(of: UInt8(value), as: UInt8.self)
-      op += 1
+      var op = writePreamble(length: input.count, to: out)
       guard let base = input.baseAddress else { return op - out }
       var start = 0
       while start < input.count {
@@ -56,6 +40,19 @@ extension Snappy {
       }
       return op - out
     }
+  }
+
+  /// The uncompressed length as a little-endian base-128 varint; returns the position after it.
+  private static func writePreamble(length: Int, to start: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer {
+    var op = start
+    var value = UInt32(length)
+    while value >= 0x80 {
+      op.storeBytes(of: UInt8(truncatingIfNeeded: value) | 0x80, as: UInt8.self)
+      op += 1
+      value >>= 7
+    }
+    op.storeBytes(of: UInt8(value), as: UInt8.self)
+    return op + 1
   }
 
   static let blockSize = 1 << 16

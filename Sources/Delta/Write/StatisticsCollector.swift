@@ -193,13 +193,28 @@ struct StatisticsCollector {
     ) {
       bytes.withUnsafeBufferPointer { buffer in
         // The batch's extremes as ranges first; only they are copied out.
+        // Each value's first eight bytes as a big-endian number decide most comparisons
+        // without a call to memcmp: a smaller key is a smaller string, equal keys compare in full.
         var low: Range<Int>?
         var high: Range<Int>?
+        var lowKey: UInt64 = 0
+        var highKey: UInt64 = 0
         for row in 0..<count where isValid(row) {
           let (start, end) = range(row)
           let value = start..<end
-          if low == nil || Self.precedes(buffer, value, buffer, low!) { low = value }
-          if high == nil || Self.precedes(buffer, high!, buffer, value) { high = value }
+          let key = Self.prefixKey(buffer, value)
+          guard let currentLow = low, let currentHigh = high else {
+            (low, high, lowKey, highKey) = (value, value, key, key)
+            continue
+          }
+          if key < lowKey || (key == lowKey && Self.precedes(buffer, value, buffer, currentLow)) {
+            low = value
+            lowKey = key
+          }
+          if key > highKey || (key == highKey && Self.precedes(buffer, currentHigh, buffer, value)) {
+            high = value
+            highKey = key
+          }
         }
         guard let low, let high else { return }
         if let current = minBytes {
@@ -218,6 +233,24 @@ struct StatisticsCollector {
         }
         hasValue = true
       }
+    }
+
+    /// The first eight bytes of `buffer[range]`, zero-padded, as a big-endian number: keys
+    /// that differ order their strings the same way (a shorter string's padding sorts it first
+    /// unless the other continues with zero bytes, and then the keys are equal).
+    @inline(__always)
+    static func prefixKey(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> UInt64 {
+      guard let base = buffer.baseAddress else { return 0 }
+      if range.count >= 8 {
+        return UInt64(bigEndian: UnsafeRawPointer(base + range.lowerBound).loadUnaligned(as: UInt64.self))
+      }
+      var key: UInt64 = 0
+      var shift: UInt64 = 56
+      for index in range {
+        key |= UInt64(base[index]) << shift
+        shift &-= 8
+      }
+      return key
     }
 
     /// Byte-wise lexicographic order (a prefix comes first), as `lexicographicallyPrecedes`.
