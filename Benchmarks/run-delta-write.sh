@@ -22,6 +22,9 @@ rm -rf "$out"; mkdir -p "$out"
 # time LABEL CMD…: prints "LABEL wall=… user=… sys=… rss_kib=…"
 measure() {
   local label=$1; shift
+  # Flush what earlier runs (and the deletions before this one) left dirty, so that no run pays
+  # for another's writeback.
+  sync
   /usr/bin/time -f "%e %U %S %M" -o "$out/time.txt" "$@" >/dev/null
   read -r wall user sys rss < "$out/time.txt"
   echo "$label wall=$wall user=$user sys=$sys cpu=$(echo "$user + $sys" | bc) rss_kib=$rss"
