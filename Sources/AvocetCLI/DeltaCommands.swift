@@ -12,26 +12,17 @@ struct DescribeCommand: ParsableCommand {
   @Argument(help: "The Delta table directory.")
   var table: String
 
-  @Option(help: "Describe this version instead of the latest.")
-  var version: Int64?
-
-  @Option(help: "Describe the version current at this time (epoch milliseconds, a date or an ISO 8601 timestamp).")
-  var timestamp: String?
+  @OptionGroup var selection: SnapshotOptions
 
   @Flag(help: "Print one JSON object instead of text.")
   var json = false
-
-  func validate() throws {
-    if version != nil && timestamp != nil { throw ValidationError("give --version or --timestamp, not both") }
-  }
 
   @OptionGroup var s3: S3Options
 
   func run() throws {
     s3.apply()
     try reportingErrors {
-      let snapshot = try TableSelection.snapshot(
-        try DeltaTable.open(path: table), version: version, timestamp: timestamp)
+      let snapshot = try selection.snapshot(of: table)
       let description = snapshot.describe()
       var out = StandardOutput()
       if json {
@@ -130,26 +121,17 @@ struct FilesCommand: ParsableCommand {
   @Argument(help: "The Delta table directory.")
   var table: String
 
-  @Option(help: "List the files of this version instead of the latest.")
-  var version: Int64?
-
-  @Option(help: "List the files of the version current at this time.")
-  var timestamp: String?
+  @OptionGroup var selection: SnapshotOptions
 
   @Flag(help: "Print each file's add action as a JSON object instead of text.")
   var json = false
-
-  func validate() throws {
-    if version != nil && timestamp != nil { throw ValidationError("give --version or --timestamp, not both") }
-  }
 
   @OptionGroup var s3: S3Options
 
   func run() throws {
     s3.apply()
     try reportingErrors {
-      let snapshot = try TableSelection.snapshot(
-        try DeltaTable.open(path: table), version: version, timestamp: timestamp)
+      let snapshot = try selection.snapshot(of: table)
       var out = StandardOutput()
       FileListing.write(snapshot.files, json: json, to: &out)
       out.flush()
