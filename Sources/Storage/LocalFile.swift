@@ -35,6 +35,7 @@ public final class LocalFile: ReadableFile, @unchecked Sendable {
       throw StorageError(.outOfRange, path: path, "range \(offset)+\(length) outside \(size) bytes")
     }
     return try [UInt8](unsafeUninitializedCapacity: length) { buffer, initialized in
+      if let base = buffer.baseAddress { HugePages.advise(base, byteCount: length) }
       var done = 0
       while done < length {
         let n = pread(descriptor, buffer.baseAddress! + done, length - done, off_t(offset + done))

@@ -1,3 +1,5 @@
+import Storage
+
 /// In-place appends to the arrays inside `DenseValues`. Each takes the array out of the enum
 /// first so it is uniquely referenced and grows without a copy.
 extension DenseValues {
@@ -72,10 +74,12 @@ extension DenseValues {
     case .int32(var array):
       self = .int32([])
       array.reserveCapacity(count)
+      HugePages.adviseSpareCapacity(&array)
       self = .int32(array)
     case .int64(var array):
       self = .int64([])
       array.reserveCapacity(count)
+      HugePages.adviseSpareCapacity(&array)
       self = .int64(array)
     case .int96(var array):
       self = .int96([])
@@ -84,15 +88,19 @@ extension DenseValues {
     case .float(var array):
       self = .float([])
       array.reserveCapacity(count)
+      HugePages.adviseSpareCapacity(&array)
       self = .float(array)
     case .double(var array):
       self = .double([])
       array.reserveCapacity(count)
+      HugePages.adviseSpareCapacity(&array)
       self = .double(array)
     case .bytes(var offsets, var data):
       self = .bytes(offsets: [], data: [])
       offsets.reserveCapacity(count + 1)
       data.reserveCapacity(bytes)
+      HugePages.adviseSpareCapacity(&offsets)
+      HugePages.adviseSpareCapacity(&data)
       self = .bytes(offsets: offsets, data: data)
     }
   }

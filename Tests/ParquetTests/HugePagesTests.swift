@@ -1,0 +1,50 @@
+import Foundation
+import Storage
+import Testing
+
+/// Large buffers are marked for transparent huge pages (the `hg` flag of their mapping in
+/// /proc/self/smaps); small ones and the unaligned edges are left alone.
+@Suite struct HugePagesTests {
+  /// The VmFlags of the mapping that holds `address`.
+  static func flags(at address: Int) throws -> [String] {
+    // (/proc files report size 0: read to the end rather than by size.)
+    let file = try #require(FileHandle(forReadingAtPath: "/proc/self/smaps"))
+    defer { try? file.close() }
+    let smaps = String(decoding: try file.readToEnd() ?? Data(), as: UTF8.self)
+    var inside = false
+    for line in smaps.split(separator: "\n") {
+      let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+      if let range = fields.first, range.contains("-"), !range.hasSuffix(":") {
+        let bounds = range.split(separator: "-").compactMap { Int($0, radix: 16) }
+        inside = bounds.count == 2 && bounds[0] <= address && address < bounds[1]
+      } else if inside, fields.first == "VmFlags:" {
+        return fields.dropFirst().map(String.init)
+      }
+    }
+    return []
+  }
+
+  @Test func largeBuffersAreAdvised() throws {
+    #if os(Linux)
+      let size = 16 << 20
+      let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 4096)
+      defer { buffer.deallocate() }
+      HugePages.advise(buffer + 100, byteCount: size - 100)
+      // The first 2 MiB boundary after the start lies inside the advised part.
+      let inner = (Int(bitPattern: buffer) + 100 + (2 << 20) - 1) & ~((2 << 20) - 1)
+      let innerFlags = try Self.flags(at: inner)
+      #expect(innerFlags.contains("hg"), "\(innerFlags) at \(String(inner, radix: 16))")
+
+      let small = UnsafeMutableRawPointer.allocate(byteCount: 1 << 20, alignment: 4096)
+      defer { small.deallocate() }
+      HugePages.advise(small, byteCount: 1 << 20)
+      #expect(try !Self.flags(at: Int(bitPattern: small)).contains("hg"))
+
+      var array: [Int64] = []
+      array.reserveCapacity(4 << 20)
+      HugePages.adviseSpareCapacity(&array)
+      let base = array.withUnsafeBufferPointer { Int(bitPattern: $0.baseAddress) }
+      #expect(try Self.flags(at: (base + (2 << 20)) & ~((2 << 20) - 1) + (2 << 20)).contains("hg"))
+    #endif
+  }
+}
