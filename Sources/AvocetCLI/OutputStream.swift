@@ -52,10 +52,3 @@ func printError(_ message: String) {
   var line = Array("avocet: error: \(message)\n".utf8)
   line.withUnsafeMutableBytes { _ = Glibc.write(2, $0.baseAddress, $0.count) }
 }
-
-/// Ends the process successfully at once, after output is flushed: freeing a snapshot of 100,000
-/// files object by object only to exit takes longer than listing them (`avocet files`), so the
-/// commands that hold one let the kernel reclaim the memory instead.
-func exitSkippingTeardown() -> Never {
-  exit(0)
-}

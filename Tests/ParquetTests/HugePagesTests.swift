@@ -24,19 +24,33 @@ import Testing
     return []
   }
 
+  static let hugePage = 2 << 20
+
+  static func alignedUp(_ address: Int) -> Int { (address + hugePage - 1) & ~(hugePage - 1) }
+
+  /// An anonymous mapping of its own, so that no other allocation shares (or lends) its flags.
+  static func mapping(_ size: Int) throws -> UnsafeMutableRawPointer {
+    let address = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+    try #require(address != MAP_FAILED)
+    return try #require(address)
+  }
+
   @Test func largeBuffersAreAdvised() throws {
     #if os(Linux)
+      try #require(
+        FileManager.default.fileExists(atPath: "/sys/kernel/mm/transparent_hugepage/enabled"),
+        "this kernel has no transparent huge pages")
       let size = 16 << 20
-      let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 4096)
-      defer { buffer.deallocate() }
+      let buffer = try Self.mapping(size)
+      defer { munmap(buffer, size) }
       HugePages.advise(buffer + 100, byteCount: size - 100)
       // The first 2 MiB boundary after the start lies inside the advised part.
-      let inner = (Int(bitPattern: buffer) + 100 + (2 << 20) - 1) & ~((2 << 20) - 1)
+      let inner = Self.alignedUp(Int(bitPattern: buffer) + 100)
       let innerFlags = try Self.flags(at: inner)
       #expect(innerFlags.contains("hg"), "\(innerFlags) at \(String(inner, radix: 16))")
 
-      let small = UnsafeMutableRawPointer.allocate(byteCount: 1 << 20, alignment: 4096)
-      defer { small.deallocate() }
+      let small = try Self.mapping(1 << 20)
+      defer { munmap(small, 1 << 20) }
       HugePages.advise(small, byteCount: 1 << 20)
       #expect(try !Self.flags(at: Int(bitPattern: small)).contains("hg"))
 
@@ -44,7 +58,7 @@ import Testing
       array.reserveCapacity(4 << 20)
       HugePages.adviseSpareCapacity(&array)
       let base = array.withUnsafeBufferPointer { Int(bitPattern: $0.baseAddress) }
-      #expect(try Self.flags(at: (base + (2 << 20)) & ~((2 << 20) - 1) + (2 << 20)).contains("hg"))
+      #expect(try Self.flags(at: Self.alignedUp(base)).contains("hg"))
     #endif
   }
 }

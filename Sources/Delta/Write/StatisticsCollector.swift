@@ -192,9 +192,9 @@ struct StatisticsCollector {
       count: Int, isValid: (Int) -> Bool, bytes: [UInt8], range: (Int) -> (start: Int, end: Int)
     ) {
       bytes.withUnsafeBufferPointer { buffer in
-        // The batch's extremes as ranges first; only they are copied out.
-        // Each value's first eight bytes as a big-endian number decide most comparisons
-        // without a call to memcmp: a smaller key is a smaller string, equal keys compare in full.
+        // The batch's extremes as ranges first; only they are copied out. Each value's first
+        // eight bytes as a big-endian number decide most comparisons without a call to memcmp:
+        // a smaller key is a smaller string, and equal keys compare in full.
         var low: Range<Int>?
         var high: Range<Int>?
         var lowKey: UInt64 = 0
