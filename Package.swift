@@ -50,6 +50,7 @@ let package = Package(
       ],
       swiftSettings: strict),
     .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+    .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
     .target(name: "Codecs", dependencies: ["CZlib"], swiftSettings: strict),
     .target(name: "Parquet", dependencies: ["Columnar", "Codecs", "Storage"], swiftSettings: strict),
     .target(name: "Expr", dependencies: ["Columnar"], swiftSettings: strict),
@@ -91,6 +92,7 @@ let package = Package(
       name: "AvocetCLI",
       dependencies: [
         "Columnar", "Parquet", "Storage", "Expr", "Delta", "Synthetic", "Engine", "SQLParser", "Ingest", "IngestServer", "Kafka",
+        "CMalloc",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict),

@@ -262,9 +262,12 @@ extension AggregateState {
 
   /// Folds `other`'s groups into this state; `mapping[g]` is this state's group for `other`'s `g`
   /// (a negative mapping leaves the group out).
-  mutating func merge(_ other: AggregateState, kind: AggregateKind, mapping: [Int32]) {
-    for g in 0..<other.counts.count where other.counts[g] > 0 && mapping[g] >= 0 {
-      let t = Int(mapping[g])
+  /// Folds `other`'s group `from[i]` into this state's group `to[i]`; `mapping` (other's id to
+  /// this one's, -1 for groups not merged) is needed only for the DISTINCT sets.
+  mutating func merge(_ other: AggregateState, kind: AggregateKind, from: [Int32], to: [Int32], mapping: [Int32]) {
+    for (source, target) in zip(from, to) where Int(source) < other.counts.count && other.counts[Int(source)] > 0 {
+      let g = Int(source)
+      let t = Int(target)
       switch kind {
       case .countStar, .count: counts[t] += other.counts[g]
       case .sum, .avg:

@@ -229,25 +229,25 @@ public struct HashAggregate: Sendable {
     }
   }
 
-  /// Folds the groups and states of `other` (a partial aggregate of the same plan) into this one;
-  /// with `partition`, only the groups whose hash `partition.of` files under `partition.index`.
+  /// Folds the groups and states of `other` (a partial aggregate of the same plan) into this one.
   public mutating func merge(_ other: HashAggregate) throws(ExecError) {
-    try merge(other, partition: nil)
+    try merge(other, groups: (0..<Int32(truncatingIfNeeded: other.table.count)).map { $0 })
   }
 
-  mutating func merge(_ other: HashAggregate, partition: (index: Int, of: (UInt64) -> Int)?) throws(ExecError) {
+  /// Folds the listed groups of `other` into this one: the whole of it, or the groups a split
+  /// files under one partition (so a split visits each group once, not once per partition).
+  mutating func merge(_ other: HashAggregate, groups positions: [Int32]) throws(ExecError) {
     if keyTypes == nil { keyTypes = other.keyTypes }
-    var mapping = [Int32](repeating: -1, count: other.table.count)
-    var positions: [Int32] = []
-    positions.reserveCapacity(other.table.count)
-    for g in 0..<other.table.count where partition.map({ $0.of(other.table.hash(of: g)) == $0.index }) ?? true {
-      positions.append(Int32(truncatingIfNeeded: g))
-    }
     // One batch insert in `other`'s key order; the NULL key (empty bytes under its marker hash)
     // meets this table's NULL key, if any, like any other key.
     let ids = table.findOrInsert(keysOf: other.table, at: positions)
-    for (g, id) in zip(positions, ids) { mapping[Int(g)] = id }
-    if other.nullGroup >= 0, mapping[Int(other.nullGroup)] >= 0 { nullGroup = mapping[Int(other.nullGroup)] }
+    if other.nullGroup >= 0, let i = positions.firstIndex(of: other.nullGroup) { nullGroup = ids[i] }
+    // DISTINCT sets are keyed by group id, so they need the full map from `other`'s ids.
+    var mapping: [Int32] = []
+    if aggregates.contains(where: { $0.kind == .countDistinct || $0.kind == .approxCountDistinct }) {
+      mapping = [Int32](repeating: -1, count: other.table.count)
+      for (g, id) in zip(positions, ids) { mapping[Int(g)] = id }
+    }
     for k in states.indices {
       let o = other.states[k]
       var st = AggregateState()
@@ -261,7 +261,7 @@ public struct HashAggregate: Sendable {
       st.usesInts = st.usesInts || o.usesInts
       st.usesStrings = st.usesStrings || o.usesStrings
       st.grow(to: table.count)
-      st.merge(o, kind: aggregates[k].kind, mapping: mapping)
+      st.merge(o, kind: aggregates[k].kind, from: positions, to: ids, mapping: mapping)
     }
     try chargeGrowth()
   }

@@ -45,14 +45,18 @@ public struct PartitionedAggregate: Sendable {
     }
   }
 
-  /// Moves every group of `whole` to its partition.
+  /// Moves every group of `whole` to its partition, visiting each group once.
   mutating func split() throws(ExecError) {
     let source = whole
     source.budget.release(source.charged)
+    var members = [[Int32]](repeating: [], count: Self.partitionCount)
+    for g in 0..<source.table.count {
+      members[Self.partition(of: source.table.hash(of: g))].append(Int32(truncatingIfNeeded: g))
+    }
     parts = []
     for p in 0..<Self.partitionCount {
       var part = HashAggregate(groupBy: source.groupBy, groupNames: source.groupNames, aggregates: source.aggregates, budget: source.budget)
-      try part.merge(source, partition: (p, Self.partition(of:)))
+      try part.merge(source, groups: members[p])
       parts.append(part)
     }
     whole = HashAggregate(groupBy: source.groupBy, groupNames: source.groupNames, aggregates: source.aggregates)

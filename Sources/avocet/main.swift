@@ -1,3 +1,4 @@
 import AvocetCLI
 
+AllocatorTuning.apply()
 AvocetCommand.main()
