@@ -112,8 +112,11 @@ struct WindowEvaluation {
   }
 
   private mutating func layOut() throws(ExecError) {
-    // Partition ids by hashing the partition keys, then one sort by (partition id, ORDER BY).
+    // Partition ids by hashing the partition keys (numbered in order of first appearance), a
+    // counting sort by partition id, then a sort of each partition by the ORDER BY keys: most
+    // partitions are small, so this is far cheaper than one comparison sort of every row.
     var partitionIDs = [Int32](repeating: 0, count: n)
+    var partitions = n > 0 ? 1 : 0
     if !function.partitionBy.isEmpty, n > 0 {
       var keyColumns: [ColumnVector] = []
       for e in function.partitionBy { keyColumns.append(try e.evaluate(batch)) }
@@ -126,34 +129,43 @@ struct WindowEvaluation {
           }
         }
       }
+      partitions = table.count
     }
-    var sortable = batch
-    sortable.columns.append(ColumnVector(type: .int32, count: n, storage: .int32(partitionIDs)))
-    sortable.schema.fields.append(Field("__partition", .int32))
-    order = try Sorting.sortedIndices(sortable, keys: [SortKey(.column(batch.columns.count))] + function.orderBy)
+    var bounds = [Int](repeating: 0, count: partitions + 1)
+    for id in partitionIDs { bounds[Int(id) + 1] += 1 }
+    for q in 0..<partitions { bounds[q + 1] += bounds[q] }
+    order = [Int32](repeating: 0, count: n)
+    var cursor = bounds
+    for row in 0..<n {
+      let q = Int(partitionIDs[row])
+      order[cursor[q]] = Int32(truncatingIfNeeded: row)
+      cursor[q] += 1
+    }
     let peers = try SortKeyColumns(function.orderBy, batch: batch)
+    if !function.orderBy.isEmpty {
+      for q in 0..<partitions where bounds[q + 1] - bounds[q] > 1 {
+        order[bounds[q]..<bounds[q + 1]].sort { peers.compare(Int($0), Int($1)) < 0 }
+      }
+    }
     partitionStart = [Int32](repeating: 0, count: n)
     partitionEnd = [Int32](repeating: 0, count: n)
     peerStart = [Int32](repeating: 0, count: n)
     peerEnd = [Int32](repeating: 0, count: n)
-    var p = 0
-    while p < n {
-      let partition = partitionIDs[Int(order[p])]
-      var end = p + 1
-      while end < n && partitionIDs[Int(order[end])] == partition { end += 1 }
-      var q = p
-      while q < end {
-        var peerEndAt = q + 1
-        while peerEndAt < end && peers.compareValues(Int(order[q]), Int(order[peerEndAt])) == 0 { peerEndAt += 1 }
-        for r in q..<peerEndAt {
+    for q in 0..<partitions {
+      let p = bounds[q]
+      let end = bounds[q + 1]
+      var start = p
+      while start < end {
+        var peerEndAt = start + 1
+        while peerEndAt < end && peers.compareValues(Int(order[start]), Int(order[peerEndAt])) == 0 { peerEndAt += 1 }
+        for r in start..<peerEndAt {
           partitionStart[r] = Int32(p)
           partitionEnd[r] = Int32(end)
-          peerStart[r] = Int32(q)
+          peerStart[r] = Int32(start)
           peerEnd[r] = Int32(peerEndAt)
         }
-        q = peerEndAt
+        start = peerEndAt
       }
-      p = end
     }
   }
 
