@@ -92,14 +92,23 @@ extension Executor {
     let budget = self.budget
     let progress = self.progress
     let unitsDone = Atomic<Int>(0)
+    // The partitions a large GROUP BY's workers share.
+    var sharedPartitions: SharedPartitions? = nil
+    if case .aggregate(let node, let groupBy, let aggregates) = sink {
+      sharedPartitions = SharedPartitions(
+        groupBy: groupBy, groupNames: node.schema.fields.prefix(groupBy.count).map(\.name), aggregates: aggregates, budget: budget)
+    }
+    let shared = sharedPartitions
 
     let work: @Sendable (Int) -> Void = { _ in
       var state = WorkerState()
       switch sink {
       case .aggregate(let node, let groupBy, let aggregates):
-        state.aggregate = PartitionedAggregate(
-          groupBy: groupBy, groupNames: node.schema.fields.prefix(groupBy.count).map(\.name), aggregates: aggregates,
-          budget: budget)
+        if let shared {
+          state.aggregate = PartitionedAggregate(
+            groupBy: groupBy, groupNames: node.schema.fields.prefix(groupBy.count).map(\.name), aggregates: aggregates,
+            budget: budget, shared: shared)
+        }
       case .topN(_, let keys, let limit):
         state.topN = TopN(keys, limit: limit)
       case .collect: break

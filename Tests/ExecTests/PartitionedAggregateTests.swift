@@ -79,7 +79,10 @@ import Testing
     workers: Int, batchSize: Int = 4_096, selection: PhysicalExpression? = nil, expectSplit: Bool
   ) throws {
     var reference = HashAggregate(groupBy: groupBy, groupNames: names, aggregates: specs)
-    var partials = (0..<workers).map { _ in PartitionedAggregate(groupBy: groupBy, groupNames: names, aggregates: specs) }
+    let shared = SharedPartitions(groupBy: groupBy, groupNames: names, aggregates: specs)
+    var partials = (0..<workers).map { _ in
+      PartitionedAggregate(groupBy: groupBy, groupNames: names, aggregates: specs, shared: shared)
+    }
     var start = 0
     var index = 0
     while start < rows {
