@@ -1,3 +1,4 @@
+public import Columnar
 public import Expr
 
 /// The compiled list of an IN predicate: integers and byte strings are looked up in hash sets
@@ -34,14 +35,20 @@ public struct InList: Sendable {
     byteStringSet = Set(strings)
   }
 
-  /// True when `value` is one of the integer items.
-  @inline(__always) func containsInteger(_ value: Int64) -> Bool {
-    guard let integers else { return false }
-    if integers.count <= 8 {
-      for item in integers where item == value { return true }
-      return false
+  /// The rows whose integer `value(i)` is one of the integer items. A short list is compared
+  /// item by item without branches from a buffer hoisted out of the loop, which the compiler
+  /// can vectorize; a long one goes through the hash set.
+  @inline(__always) func matchIntegers(count n: Int, _ value: (Int) -> Int64) -> Bitmap {
+    guard let integers else { return Bitmap(repeating: false, count: n) }
+    guard integers.count <= 8 else { return Bitmap.build(count: n) { integerSet.contains(value($0)) } }
+    return integers.withUnsafeBufferPointer { items in
+      Bitmap.build(count: n) { i in
+        let x = value(i)
+        var hit: UInt8 = 0
+        for item in items { hit |= item == x ? 1 : 0 }
+        return hit != 0
+      }
     }
-    return integerSet.contains(value)
   }
 
   /// True when `bytes` equals one of the string items (no allocation for short lists).

@@ -363,9 +363,9 @@ extension Kernels {
     var found: Bitmap? = nil
     switch v.storage {
     case .int32(let values) where isInteger(v.type) && list.integers != nil:
-      found = values.withUnsafeBufferPointer { p in Bitmap.build(count: n) { list.containsInteger(Int64(p[$0])) } }
+      found = values.withUnsafeBufferPointer { p in list.matchIntegers(count: n) { Int64(p[$0]) } }
     case .int64(let values) where isInteger(v.type) && list.integers != nil:
-      found = values.withUnsafeBufferPointer { p in Bitmap.build(count: n) { list.containsInteger(p[$0]) } }
+      found = values.withUnsafeBufferPointer { p in list.matchIntegers(count: n) { p[$0] } }
     case .dictionary(let indices, let dictionary) where list.byteStrings != nil:
       let entries = try inList(.vector(dictionary), list, negated: false, count: dictionary.count, context: context)
       let e = try entries.vector(count: dictionary.count)
