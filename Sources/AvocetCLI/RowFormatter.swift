@@ -26,9 +26,10 @@ struct RowFormatter {
     switch format {
     case .jsonl:
       var line: [UInt8] = []
+      let keys = ValueRenderer.jsonKeys(batch.schema)
       for row in rows {
         line.removeAll(keepingCapacity: true)
-        ValueRenderer.appendJSONRow(batch, row: row, to: &line)
+        ValueRenderer.appendJSONRow(batch, row: row, keys: keys, to: &line)
         line.append(UInt8(ascii: "\n"))
         output.write(line)
         if output.closed { return }
@@ -38,11 +39,20 @@ struct RowFormatter {
         output.write(batch.schema.fields.map { Self.csvField($0.name) }.joined(separator: ",") + "\n")
         wroteHeader = true
       }
+      // Cells are rendered and escaped as bytes, with no String per value.
+      var line: [UInt8] = []
+      var cell: [UInt8] = []
       for row in rows {
-        let cells = batch.columns.map { column in
-          column.isNull(row) ? "" : Self.csvField(ValueRenderer.text(column, row: row))
+        line.removeAll(keepingCapacity: true)
+        for (index, column) in batch.columns.enumerated() {
+          if index > 0 { line.append(UInt8(ascii: ",")) }
+          if column.isNull(row) { continue }
+          cell.removeAll(keepingCapacity: true)
+          ValueRenderer.appendValue(column, row: row, json: false, to: &cell)
+          Self.appendCSVField(cell, to: &line)
         }
-        output.write(cells.joined(separator: ",") + "\n")
+        line.append(UInt8(ascii: "\n"))
+        output.write(line)
         if output.closed { return }
       }
     case .table:
@@ -66,8 +76,26 @@ struct RowFormatter {
 
   /// RFC 4180: quote fields holding a comma, quote, CR or LF; double inner quotes.
   static func csvField(_ text: String) -> String {
-    guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-    return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    var out: [UInt8] = []
+    appendCSVField(Array(text.utf8), to: &out)
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// Appends one field, quoted when it holds a comma, quote, CR or LF (checked on bytes, so a
+  /// CRLF pair, one Character to Swift, is found too).
+  static func appendCSVField(_ field: [UInt8], to out: inout [UInt8]) {
+    let quote = UInt8(ascii: "\"")
+    let special = field.contains { $0 == UInt8(ascii: ",") || $0 == quote || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }
+    guard special else {
+      out.append(contentsOf: field)
+      return
+    }
+    out.append(quote)
+    for byte in field {
+      if byte == quote { out.append(quote) }
+      out.append(byte)
+    }
+    out.append(quote)
   }
 }
 

@@ -128,17 +128,26 @@ public enum CalendarFormatting {
     appendPadded(value.magnitude, width: width, to: &out)
   }
 
+  /// Appends `value` in decimal, zero-padded to `width` digits, straight into `out` (no
+  /// scratch array: this runs for every field of every timestamp printed).
   static func appendPadded(_ value: UInt64, width: Int, to out: inout [UInt8]) {
-    var digits: (UInt64, Int) = (value, 0)
-    var scratch = [UInt8](repeating: UInt8(ascii: "0"), count: Swift.max(width, 20))
-    var position = scratch.count
-    repeat {
-      position -= 1
-      scratch[position] = UInt8(ascii: "0") + UInt8(digits.0 % 10)
-      digits.0 /= 10
-      digits.1 += 1
-    } while digits.0 != 0
-    let start = Swift.min(position, scratch.count - width)
-    out.append(contentsOf: scratch[start...])
+    var digits = 1
+    var rest = value / 10
+    while rest != 0 {
+      digits += 1
+      rest /= 10
+    }
+    let total = Swift.max(width, digits)
+    let start = out.count
+    out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: total))
+    out.withUnsafeMutableBufferPointer { buffer in
+      var remaining = value
+      var position = start + total - 1
+      repeat {
+        buffer[position] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: remaining % 10)
+        remaining /= 10
+        position -= 1
+      } while remaining != 0
+    }
   }
 }

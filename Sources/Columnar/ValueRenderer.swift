@@ -8,12 +8,26 @@
 public enum ValueRenderer {
   /// Appends row `row` of `batch` as one JSON object (no newline).
   public static func appendJSONRow(_ batch: RecordBatch, row: Int, to out: inout [UInt8]) {
+    appendJSONRow(batch, row: row, keys: jsonKeys(batch.schema), to: &out)
+  }
+
+  /// Each field's `"name":` (with the comma before every field but the first), rendered once
+  /// for all the rows of a batch.
+  public static func jsonKeys(_ schema: Schema) -> [[UInt8]] {
+    schema.fields.enumerated().map { index, field in
+      var key: [UInt8] = index > 0 ? [UInt8(ascii: ",")] : []
+      appendJSONString(field.name, to: &key)
+      key.append(UInt8(ascii: ":"))
+      return key
+    }
+  }
+
+  /// Appends row `row` of `batch` as one JSON object, with the keys of ``jsonKeys(_:)``.
+  public static func appendJSONRow(_ batch: RecordBatch, row: Int, keys: [[UInt8]], to out: inout [UInt8]) {
     out.append(UInt8(ascii: "{"))
-    for (index, field) in batch.schema.fields.enumerated() {
-      if index > 0 { out.append(UInt8(ascii: ",")) }
-      appendJSONString(field.name, to: &out)
-      out.append(UInt8(ascii: ":"))
-      appendValue(batch.columns[index], row: row, json: true, to: &out)
+    for (index, column) in batch.columns.enumerated() {
+      out.append(contentsOf: keys[index])
+      appendValue(column, row: row, json: true, to: &out)
     }
     out.append(UInt8(ascii: "}"))
   }
@@ -42,7 +56,7 @@ public enum ValueRenderer {
     let quote = json
     switch column.storage {
     case .none: out.append(contentsOf: nullText)
-    case .boolean(let bits): out.append(contentsOf: Array((bits[row] ? "true" : "false").utf8))
+    case .boolean(let bits): out.append(contentsOf: bits[row] ? trueText : falseText)
     case .int8(let values): appendInteger(Int64(values[row]), to: &out)
     case .int16(let values): appendInteger(Int64(values[row]), to: &out)
     case .int32(let values):
@@ -61,15 +75,15 @@ public enum ValueRenderer {
         quoted(quote, &out) { CalendarFormatting.appendTime(values[row], unit: unit, to: &$0) }
       default: appendInteger(values[row], to: &out)
       }
-    case .uint8(let values): out.append(contentsOf: Array(String(values[row]).utf8))
+    case .uint8(let values): CalendarFormatting.appendPadded(UInt64(values[row]), width: 1, to: &out)
     case .uint16(let values):
       if case .float16 = column.type {
         appendFloat(ValueFormatting.floatText(Float16(bitPattern: values[row])), quote: quote, to: &out)
       } else {
-        out.append(contentsOf: Array(String(values[row]).utf8))
+        CalendarFormatting.appendPadded(UInt64(values[row]), width: 1, to: &out)
       }
-    case .uint32(let values): out.append(contentsOf: Array(String(values[row]).utf8))
-    case .uint64(let values): out.append(contentsOf: Array(String(values[row]).utf8))
+    case .uint32(let values): CalendarFormatting.appendPadded(UInt64(values[row]), width: 1, to: &out)
+    case .uint64(let values): CalendarFormatting.appendPadded(values[row], width: 1, to: &out)
     case .float32(let values): appendFloat(ValueFormatting.floatText(values[row]), quote: quote, to: &out)
     case .float64(let values): appendFloat(ValueFormatting.floatText(values[row]), quote: quote, to: &out)
     case .int128(let values):
@@ -113,6 +127,8 @@ public enum ValueRenderer {
   }
 
   private static let nullText = Array("null".utf8)
+  private static let trueText = Array("true".utf8)
+  private static let falseText = Array("false".utf8)
 
   private static func quoted(_ quote: Bool, _ out: inout [UInt8], _ body: (inout [UInt8]) -> Void) {
     if quote { out.append(UInt8(ascii: "\"")) }

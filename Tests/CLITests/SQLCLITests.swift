@@ -32,6 +32,23 @@ import Testing
     #expect(try ParquetFileReader(path: output).rowCount == 1000)
   }
 
+  @Test func csvAndJSONLinesEscapeAndFormatValues() throws {
+    let query = """
+      SELECT 'a,b' AS "x,1", 'say "hi"' AS q, NULL AS z, 'one\r\ntwo' AS crlf, true AS t,
+        TIMESTAMP '2024-03-05 07:08:09.012345' AS ts, 1234567890123 AS big, -42 AS neg
+      """
+    let csv = try CLITests.avocet("sql", "--format", "csv", query)
+    #expect(csv.status == 0, "\(csv.stderr)")
+    #expect(
+      csv.stdout
+        == "\"x,1\",q,z,crlf,t,ts,big,neg\n\"a,b\",\"say \"\"hi\"\"\",,\"one\r\ntwo\",true,2024-03-05T07:08:09.012345,1234567890123,-42\n")
+    let jsonl = try CLITests.avocet("sql", "--format", "jsonl", query)
+    #expect(jsonl.status == 0, "\(jsonl.stderr)")
+    #expect(
+      jsonl.stdout
+        == "{\"x,1\":\"a,b\",\"q\":\"say \\\"hi\\\"\",\"z\":null,\"crlf\":\"one\\r\\ntwo\",\"t\":true,\"ts\":\"2024-03-05T07:08:09.012345\",\"big\":1234567890123,\"neg\":-42}\n")
+  }
+
   @Test func scriptsViewsAndExplainAnalyze() throws {
     let path = try Self.table()
     defer { try? FileManager.default.removeItem(atPath: path) }
