@@ -28,6 +28,11 @@ enum Explain {
         lines.append(
           indent + "    row groups: \(s.rowGroups - s.rowGroupsSkipped) read, \(s.rowGroupsSkipped) skipped by statistics; "
             + "rows read: \(Format.count(s.rowsRead)); bytes read: \(Format.bytes(s.bytesRead))")
+        if s.rowsFiltered > 0 {
+          lines.append(
+            indent + "    filtered while reading: \(Format.count(s.rowsKept)) of \(Format.count(s.rowsFiltered)) rows kept; "
+              + "the other columns decoded for those rows only")
+        }
       }
     }
     for child in node.children { walk(child, depth: depth + 1, analyzed: analyzed, into: &lines) }

@@ -1,4 +1,5 @@
 import Columnar
+import Delta
 import Dispatch
 import Exec
 import Expr
@@ -80,8 +81,32 @@ extension Executor {
     let results = Mutex<[[RecordBatch]]>(Array(repeating: [], count: units))
     let states = Mutex<[WorkerState]>([])
 
-    // A filter right below an aggregate becomes a selection: no rows are copied.
     var streaming = pipeline.operators
+    // A filter right on a Delta scan that reads only some of its columns is applied as the scan
+    // reads: the other columns are decoded for the kept rows only.
+    let filterFailure = Mutex<EngineError?>(nil)
+    var rowFilter: RowFilter? = nil
+    if planned.appliesRowFilters, let first = streaming.first, case .filter(let predicate) = first.op {
+      let fields = predicate.columnIndices
+      if !fields.isEmpty, fields.count < planned.schema.fields.count {
+        let scanNode = pipeline.scan
+        rowFilter = RowFilter(fields: fields.sorted()) { batch in
+          let start = ContinuousClock.now
+          do {
+            let mask = try predicate.selection(batch)
+            scanNode.metrics.rows.add(batch.rowCount, ordering: .relaxed)
+            first.metrics.record(rows: mask.setCount, since: start)
+            return mask
+          } catch {
+            filterFailure.withLock { $0 = $0 ?? EngineError(.execution, "\(error)") }
+            return nil
+          }
+        }
+        streaming.removeFirst()
+      }
+    }
+    let scanFilter = rowFilter
+    // A filter right below an aggregate becomes a selection: no rows are copied.
     var selectionTail: (PlanNode, PhysicalExpression)? = nil
     if case .aggregate = sink, let last = streaming.last, case .filter(let predicate) = last.op {
       selectionTail = (last, predicate)
@@ -120,8 +145,10 @@ extension Executor {
           var collected: [RecordBatch] = []
           let start = ContinuousClock.now
           var scanTime = start
-          let read = try planned.read(unit, decodeInParallel: decodeInParallel) { (batch) throws(EngineError) -> Bool in
-            pipeline.scan.metrics.record(rows: batch.rowCount, since: scanTime)
+          let read = try planned.read(unit, decodeInParallel: decodeInParallel, rowFilter: scanFilter) {
+            (batch) throws(EngineError) -> Bool in
+            // With a row filter the scan's rows are counted before it (in the filter).
+            pipeline.scan.metrics.record(rows: scanFilter == nil ? batch.rowCount : 0, since: scanTime)
             var current = batch
             for node in operators {
               let opStart = ContinuousClock.now
@@ -155,6 +182,7 @@ extension Executor {
             return !stop.load(ordering: .relaxed)
           }
           pipeline.scan.metrics.add(read)
+          if let error = filterFailure.withLock({ $0 }) { throw error }
           if let progress { progress(unitsDone.add(1, ordering: .relaxed).newValue, units) }
           if case .collect = sink {
             let batches = collected

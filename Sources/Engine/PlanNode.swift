@@ -53,6 +53,8 @@ final class PlanNode: @unchecked Sendable {
       report.rowGroupsSkipped = read.rowGroupsSkipped
       report.rowsRead = read.rowsRead
       report.bytesRead = read.bytesRead
+      report.rowsFiltered = read.rowsFiltered
+      report.rowsKept = read.rowsKept
     }
     return report
   }
@@ -84,6 +86,8 @@ final class NodeMetrics: Sendable {
       total.rowGroupsSkipped += statistics.rowGroupsSkipped
       total.rowsRead += statistics.rowsRead
       total.bytesRead += statistics.bytesRead
+      total.rowsFiltered += statistics.rowsFiltered
+      total.rowsKept += statistics.rowsKept
     }
   }
 }

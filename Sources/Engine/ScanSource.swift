@@ -14,6 +14,9 @@ public struct ScanStatistics: Sendable, Hashable {
   public var rowGroupsSkipped = 0
   public var rowsRead = 0
   public var bytesRead: Int64 = 0
+  /// Rows the scan filtered as it read them, and those kept (see `RowFilter`).
+  public var rowsFiltered = 0
+  public var rowsKept = 0
 
   public init() {}
 }
@@ -90,16 +93,23 @@ struct PlannedScan: Sendable {
   /// File counts known at planning time; read counters are added as units are read.
   let statistics: ScanStatistics
 
+  /// Whether `read` applies a row filter itself (Delta scans); otherwise the caller filters.
+  var appliesRowFilters: Bool {
+    if case .delta = kind { return true }
+    return false
+  }
+
   /// Reads unit `index`, calling `visit` per batch until it returns false; returns what was read.
+  /// A Delta scan visits only the rows `rowFilter` keeps.
   func read(
-    _ index: Int, decodeInParallel: Bool, visit: (RecordBatch) throws(EngineError) -> Bool
+    _ index: Int, decodeInParallel: Bool, rowFilter: RowFilter? = nil, visit: (RecordBatch) throws(EngineError) -> Bool
   ) throws(EngineError) -> ScanStatistics {
     var read = ScanStatistics()
     switch kind {
     case .delta(let scan):
       var failure: EngineError? = nil
       do {
-        let metrics = try scan.read(scan.files[index], decodeColumnsInParallel: decodeInParallel) { batch in
+        let metrics = try scan.read(scan.files[index], decodeColumnsInParallel: decodeInParallel, rowFilter: rowFilter) { batch in
           do { return try visit(batch) } catch {
             failure = (error as? EngineError) ?? EngineError(.execution, "\(error)")
             return false
@@ -109,6 +119,8 @@ struct PlannedScan: Sendable {
         read.rowGroupsSkipped = metrics.rowGroupsSkipped
         read.rowsRead = metrics.rowsRead
         read.bytesRead = metrics.bytesRead
+        read.rowsFiltered = metrics.rowsFiltered
+        read.rowsKept = metrics.rowsKept
       } catch {
         throw EngineError(.table, "\(error)")
       }

@@ -36,8 +36,10 @@ struct DataFileReader {
   ///
   /// With `decodeColumnsInParallel` a row group's columns are decoded on several cores; callers
   /// that read several files at once pass false.
+  ///
+  /// With `rowFilter` (and no deletion vector) only the rows it keeps are decoded and visited.
   func read(
-    _ file: ScanFile, decodeColumnsInParallel: Bool, metrics: inout FileReadMetrics,
+    _ file: ScanFile, decodeColumnsInParallel: Bool, rowFilter: RowFilter? = nil, metrics: inout FileReadMetrics,
     visit: (RecordBatch) throws(DeltaError) -> Bool
   ) throws(DeltaError) -> Bool {
     let handle: any ReadableFile
@@ -98,6 +100,21 @@ struct DataFileReader {
           continue
         }
       }
+      if let rowFilter, deleted == nil, reader.canSelectRows(columns: fileColumns) {
+        let rows = Int(groupRows)
+        let output = try readFiltered(
+          group, rows: rows, rowFilter: rowFilter, reader: reader, fileColumns: fileColumns, sources: sources,
+          conformer: conformer, path: file.path)
+        metrics.rowsRead += rows
+        metrics.bytesRead += reader.compressedSize(rowGroup: group, columns: fileColumns)
+        rowOffset += rows
+        guard let output else { return false }
+        metrics.rowsFiltered += rows
+        metrics.rowsKept += output.rowCount
+        if output.rowCount == 0 { continue }
+        guard try visit(output) else { return false }
+        continue
+      }
       let batch: RecordBatch
       do {
         batch = try reader.readRowGroup(group, columns: fileColumns)
@@ -135,5 +152,73 @@ struct DataFileReader {
       guard try visit(output) else { return false }
     }
     return true
+  }
+
+  /// Row group `group` with `rowFilter` applied as it is read: the filter's columns first, then
+  /// the others for the kept rows only. Nil when the filter stopped the scan.
+  private func readFiltered(
+    _ group: Int, rows: Int, rowFilter: RowFilter, reader: ParquetFileReader, fileColumns: [Int], sources: [Source],
+    conformer: ColumnConformer, path: String
+  ) throws(DeltaError) -> RecordBatch? {
+    func read(_ columns: [Int], rows selected: [Int32]? = nil) throws(DeltaError) -> RecordBatch {
+      do {
+        return try reader.readRowGroup(group, columns: columns, rows: selected)
+      } catch {
+        throw DeltaError(.incompatibleData, "cannot read row group \(group): \(error.message)", path: path, cause: error)
+      }
+    }
+    func batch(_ columns: [ColumnVector], rows: Int) throws(DeltaError) -> RecordBatch {
+      do {
+        return try RecordBatch(schema: Schema(fields), columns: columns, rowCount: rows)
+      } catch {
+        throw DeltaError(.incompatibleData, "row group \(group): \(error.message)", path: path)
+      }
+    }
+    // Phase 1: the filter's columns; the rest stand in as NULLs.
+    var filterPositions: [Int] = []
+    for index in rowFilter.fields {
+      if case .data(let position) = sources[index], !filterPositions.contains(position) { filterPositions.append(position) }
+    }
+    let filterBatch = try read(filterPositions.map { fileColumns[$0] })
+    let wanted = Set(rowFilter.fields)
+    var probeColumns: [ColumnVector] = []
+    for (index, (field, source)) in zip(fields, sources).enumerated() {
+      if wanted.contains(index), case .data(let position) = source, let at = filterPositions.firstIndex(of: position) {
+        probeColumns.append(try conformer.conform(filterBatch.columns[at], to: field, path: field.name))
+      } else {
+        probeColumns.append(column(for: source, field, rows: rows))
+      }
+    }
+    let probe = try batch(probeColumns, rows: rows)
+    guard let keep = rowFilter.select(probe) else { return nil }
+    let kept = keep.setCount
+    if kept == 0 { return try batch(fields.map { column(for: .missing, $0, rows: 0) }, rows: 0) }
+    // Phase 2: the other columns, for the kept rows only.
+    let keptRows = kept == rows ? nil : ColumnVector.selectedRows(keep, count: kept)
+    let restPositions = fileColumns.indices.filter { !filterPositions.contains($0) }
+    let restBatch = restPositions.isEmpty ? nil : try read(restPositions.map { fileColumns[$0] }, rows: keptRows)
+    var columns: [ColumnVector] = []
+    for (field, source) in zip(fields, sources) {
+      if case .data(let position) = source {
+        if let at = filterPositions.firstIndex(of: position) {
+          let full = try conformer.conform(filterBatch.columns[at], to: field, path: field.name)
+          columns.append(keptRows.map { full.gathered($0) } ?? full)
+        } else if let restBatch, let at = restPositions.firstIndex(of: position) {
+          columns.append(try conformer.conform(restBatch.columns[at], to: field, path: field.name))
+        }
+      } else {
+        columns.append(column(for: source, field, rows: kept))
+      }
+    }
+    return try batch(columns, rows: kept)
+  }
+
+  /// A column that is not read from the file: a partition value, or NULLs.
+  private func column(for source: Source, _ field: Field, rows: Int) -> ColumnVector {
+    switch source {
+    case .partition(let value): return .constant(value, type: field.type, count: rows)
+    case .data, .missing:
+      return field.type == .null ? ColumnVector(type: .null, count: rows, storage: .none) : .nulls(field.type, count: rows)
+    }
   }
 }

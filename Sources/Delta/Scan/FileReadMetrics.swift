@@ -11,6 +11,10 @@ public struct FileReadMetrics: Sendable, Hashable {
   public var rowsRead = 0
   /// Stored (compressed) bytes of the column chunks read, footers excluded.
   public var bytesRead: Int64 = 0
+  /// Rows of row groups read under a ``RowFilter`` (late materialization), and those it kept:
+  /// only the kept rows of the columns it does not read were decoded.
+  public var rowsFiltered = 0
+  public var rowsKept = 0
 
   public init() {}
 
@@ -19,5 +23,7 @@ public struct FileReadMetrics: Sendable, Hashable {
     a.rowGroupsSkipped += b.rowGroupsSkipped
     a.rowsRead += b.rowsRead
     a.bytesRead += b.bytesRead
+    a.rowsFiltered += b.rowsFiltered
+    a.rowsKept += b.rowsKept
   }
 }

@@ -97,12 +97,17 @@ public struct Scan: Sendable {
   /// threads at once (a `Scan` is immutable); such callers pass `decodeColumnsInParallel: false`
   /// so that each file's columns are decoded on its own thread only.
   @discardableResult
+  ///
+  /// With `rowFilter` the batches hold only the rows it keeps, and the columns it does not read
+  /// are decoded for those rows only.
   public func read(
-    _ file: ScanFile, decodeColumnsInParallel: Bool, visit: (RecordBatch) throws(DeltaError) -> Bool
+    _ file: ScanFile, decodeColumnsInParallel: Bool, rowFilter: RowFilter? = nil,
+    visit: (RecordBatch) throws(DeltaError) -> Bool
   ) throws(DeltaError) -> FileReadMetrics {
     let reader = DataFileReader(snapshot: snapshot, fields: schema.fields, predicate: options.predicate)
     var metrics = FileReadMetrics()
-    _ = try reader.read(file, decodeColumnsInParallel: decodeColumnsInParallel, metrics: &metrics, visit: visit)
+    _ = try reader.read(
+      file, decodeColumnsInParallel: decodeColumnsInParallel, rowFilter: rowFilter, metrics: &metrics, visit: visit)
     return metrics
   }
 }

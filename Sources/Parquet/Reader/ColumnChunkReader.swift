@@ -7,18 +7,19 @@ struct ColumnChunkReader {
   /// Where the chunk starts in the file, to report page offsets.
   let fileOffset: Int
 
-  /// Reads every page of `chunk` (the chunk's bytes, from its first page).
-  func read(_ chunk: [UInt8]) throws(ParquetError) -> LeafData {
+  /// Reads every page of `chunk` (the chunk's bytes, from its first page); with `selection`
+  /// (ascending rows of a flat column) only those rows, skipping pages that hold none of them.
+  func read(_ chunk: [UInt8], selection: [Int32]? = nil) throws(ParquetError) -> LeafData {
     let expectedValues = Int(metadata.numValues)
     guard expectedValues >= 0 else { throw corrupt("negative value count \(expectedValues)") }
     var state = PageState(
       leaf: leaf, expectedValues: expectedValues, chunkBytes: chunk.count,
-      uncompressedBytes: Int(clamping: metadata.totalUncompressedSize))
+      uncompressedBytes: Int(clamping: metadata.totalUncompressedSize), selection: selection)
     var position = 0
     try chunk.withRawBytes { (bytes) throws(ParquetError) in
-      while state.levelCount < expectedValues {
+      while state.rowsConsumed < expectedValues {
         guard position < bytes.count else {
-          throw corrupt("ends after \(state.levelCount) of \(expectedValues) values")
+          throw corrupt("ends after \(state.rowsConsumed) of \(expectedValues) values")
         }
         let (header, headerLength): (PageHeader, Int)
         do {

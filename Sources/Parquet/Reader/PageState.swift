@@ -8,25 +8,39 @@ import Columnar
 struct PageState {
   let leaf: ColumnDescriptor
   let expectedValues: Int
-  private(set) var levelCount = 0
-  private var definition: [Int32] = []
+  /// Levels (rows, for a flat column) decoded so far: with a row selection, only selected ones.
+  var levelCount = 0
+  /// Levels of the pages read so far, selected or not: where the next page starts.
+  var rowsConsumed = 0
+  var definition: [Int32] = []
   private var repetition: [Int32] = []
-  private var dictionary: DenseValues?
+  var dictionary: DenseValues?
   private var values: DenseValues
   private var dictionaryIndices: [Int32]?
   /// Definition levels of leading pages whose values were all present, not stored: a flat column
   /// without nulls needs no levels at all. Materialised when a page with nulls arrives.
-  private var elidedLevels = 0
+  var elidedLevels = 0
+  /// The rows of the chunk to decode (ascending), for a flat column; nil for all of them.
+  let selection: [Int32]?
+  /// The first entry of `selection` not yet reached by a page.
+  var selectionCursor = 0
 
   /// `chunkBytes` (compressed) and `uncompressedBytes` (from the chunk metadata) size the value
   /// buffers up front, so a 10-million-value chunk is not copied at every doubling; both come
   /// from the file, so the reservation is capped by what the chunk could really expand to.
-  init(leaf: ColumnDescriptor, expectedValues: Int, chunkBytes: Int = 0, uncompressedBytes: Int = 0) {
+  init(
+    leaf: ColumnDescriptor, expectedValues: Int, chunkBytes: Int = 0, uncompressedBytes: Int = 0, selection: [Int32]? = nil
+  ) {
     self.leaf = leaf
     self.expectedValues = expectedValues
+    self.selection = selection
     var values = DenseValues.empty(leaf.physicalType)
-    let valueReserve = min(expectedValues, 1 << 24)
-    let byteReserve = min(max(uncompressedBytes, 0), chunkBytes * 64 + (1 << 16), 1 << 30)
+    var valueReserve = min(expectedValues, 1 << 24)
+    var byteReserve = min(max(uncompressedBytes, 0), chunkBytes * 64 + (1 << 16), 1 << 30)
+    if let selection, expectedValues > 0 {
+      valueReserve = min(valueReserve, selection.count)
+      byteReserve = Int(Double(byteReserve) * Double(selection.count) / Double(expectedValues))
+    }
     values.reserve(values: valueReserve, bytes: byteReserve)
     self.values = values
     let keepsDictionary = leaf.conversion == .bytes
@@ -59,6 +73,8 @@ struct PageState {
           into: &decoded)
       }
       dictionary = decoded
+    case .dataPage where selection != nil, .dataPageV2 where selection != nil:
+      try readSelectedPage(header, body: body, codec: codec)
     case .dataPage:
       guard let dataHeader = header.dataPageHeader else { throw ParquetError(.corrupt, "data page without its header") }
       let count = try pageValueCount(dataHeader.numValues, pageSize: header.uncompressedPageSize)
@@ -139,11 +155,11 @@ struct PageState {
   /// The page's value count, checked against what the chunk has left and against the page's
   /// size: runs of levels compress well, but not past about 8,000 values a byte, and a forged
   /// count must not make the reader allocate gigabytes.
-  private func pageValueCount(_ declared: Int32, pageSize: Int32) throws(ParquetError) -> Int {
+  func pageValueCount(_ declared: Int32, pageSize: Int32) throws(ParquetError) -> Int {
     let count = Int(declared)
-    guard count >= 0, count <= expectedValues - levelCount else {
+    guard count >= 0, count <= expectedValues - rowsConsumed else {
       throw ParquetError(
-        .corrupt, "page holds \(count) values but only \(expectedValues - levelCount) of the chunk's remain")
+        .corrupt, "page holds \(count) values but only \(expectedValues - rowsConsumed) of the chunk's remain")
     }
     guard count <= max(Int(pageSize), 1) * 8192 + (1 << 20) else {
       throw ParquetError(.corrupt, "page of \(pageSize) bytes claims \(count) values")
@@ -162,30 +178,50 @@ struct PageState {
       for level in definition[(definition.count - count)...] where level == maxLevel { present += 1 }
     }
     levelCount += count
+    rowsConsumed += count
     if case .null = leaf.type { return }
     switch encoding {
     case .plainDictionary, .rleDictionary:
       guard let dictionary else { throw ParquetError(.corrupt, "dictionary-encoded page before any dictionary page") }
       let indices = try ValueDecoding.decodeDictionaryIndices(bytes, count: present, dictionaryCount: dictionary.count)
-      if dictionaryIndices != nil {
-        dictionaryIndices!.append(contentsOf: indices)
-      } else {
-        try ValueDecoding.gather(indices, from: dictionary, into: &values)
-      }
+      try appendDictionaryIndices(indices, of: dictionary)
     default:
-      if let pending = dictionaryIndices {
-        // A plain page after dictionary pages: the chunk cannot stay dictionary-encoded.
-        if let dictionary, !pending.isEmpty { try ValueDecoding.gather(pending, from: dictionary, into: &values) }
-        dictionaryIndices = nil
-      }
+      try leaveDictionaryEncoding()
       _ = try ValueDecoding.decode(
         encoding: encoding, physical: leaf.physicalType, typeLength: leaf.typeLength, count: present, bytes: bytes,
         into: &values)
     }
   }
 
+  /// Appends the values of a dictionary-encoded page: its indices, while the chunk stays
+  /// dictionary-encoded, else the entries they pick.
+  mutating func appendDictionaryIndices(_ indices: [Int32], of dictionary: DenseValues) throws(ParquetError) {
+    if dictionaryIndices != nil {
+      dictionaryIndices!.append(contentsOf: indices)
+    } else {
+      try ValueDecoding.gather(indices, from: dictionary, into: &values)
+    }
+  }
+
+  /// Before a plain page after dictionary pages: the chunk cannot stay dictionary-encoded, so
+  /// the indices so far become values.
+  mutating func leaveDictionaryEncoding() throws(ParquetError) {
+    guard let pending = dictionaryIndices else { return }
+    if let dictionary, !pending.isEmpty { try ValueDecoding.gather(pending, from: dictionary, into: &values) }
+    dictionaryIndices = nil
+  }
+
+  /// Appends the values `picks` (ascending) of a page's `count` values.
+  mutating func appendSelectedValues(encoding: Encoding, count: Int, picks: [Int32], bytes: UnsafeRawBufferPointer)
+    throws(ParquetError)
+  {
+    try SelectedValueDecoding.decode(
+      encoding: encoding, physical: leaf.physicalType, typeLength: leaf.typeLength, count: count, picks: picks,
+      bytes: bytes, into: &values)
+  }
+
   /// Levels may be elided only for a flat path (no repetition) while none are stored yet.
-  private var canElideLevels: Bool { leaf.maxRepetitionLevel == 0 && definition.isEmpty }
+  var canElideLevels: Bool { leaf.maxRepetitionLevel == 0 && definition.isEmpty }
 
   /// Counts the page's levels without expanding RLE runs; when all are the maximum the page's
   /// levels are elided and true is returned.
@@ -197,7 +233,7 @@ struct PageState {
   }
 
   /// Stores the elided levels, before the first page that has nulls.
-  private mutating func materializeElidedLevels() {
+  mutating func materializeElidedLevels() {
     guard elidedLevels > 0 else { return }
     definition.append(contentsOf: repeatElement(Int32(leaf.maxDefinitionLevel), count: elidedLevels))
     elidedLevels = 0

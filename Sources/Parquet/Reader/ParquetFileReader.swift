@@ -81,14 +81,18 @@ public struct ParquetFileReader: Sendable {
   }
 
   /// Row group `index` as a batch of the top-level columns `columns` (all when nil).
-  public func readRowGroup(_ index: Int, columns: [Int]? = nil) throws(ParquetError) -> RecordBatch {
+  ///
+  /// With `rows` (ascending row numbers within the group) only those rows are decoded, and
+  /// pages holding none of them are not even decompressed; every column must then be flat
+  /// (see ``canSelectRows(columns:)``).
+  public func readRowGroup(_ index: Int, columns: [Int]? = nil, rows: [Int32]? = nil) throws(ParquetError) -> RecordBatch {
     guard index >= 0, index < metadata.rowGroups.count else {
       throw ParquetError(
         .invalidArgument, "row group \(index) does not exist (the file has \(rowGroupCount))", path: file.path)
     }
     let group = metadata.rowGroups[index]
-    let rowCount = Int(group.numRows)
-    guard rowCount >= 0 else { throw ParquetError(.corrupt, "row group \(index) has \(rowCount) rows", path: file.path) }
+    let groupRows = Int(group.numRows)
+    guard groupRows >= 0 else { throw ParquetError(.corrupt, "row group \(index) has \(groupRows) rows", path: file.path) }
     let selected = columns ?? Array(schema.columns.indices)
     var wanted: [Int] = []
     for column in selected {
@@ -97,8 +101,22 @@ public struct ParquetFileReader: Sendable {
       }
       wanted.append(contentsOf: schema.columns[column].leaves)
     }
+    var rowCount = groupRows
+    if let rows {
+      guard canSelectRows(columns: selected) else {
+        throw ParquetError(.invalidArgument, "rows can be selected from flat columns only", path: file.path)
+      }
+      var previous: Int32 = -1
+      for row in rows {
+        guard row > previous, Int(row) < groupRows else {
+          throw ParquetError(.invalidArgument, "selected rows must ascend within the group's \(groupRows)", path: file.path)
+        }
+        previous = row
+      }
+      rowCount = rows.count
+    }
     file.prefetch(wanted.compactMap { chunkRange($0, rowGroup: index) })
-    let decoded = try readLeaves(wanted, rowGroup: index)
+    let decoded = try readLeaves(wanted, rowGroup: index, rows: rows)
     var leafData: [Int: LeafData] = [:]
     for (leaf, data) in zip(wanted, decoded) { leafData[leaf] = data }
     let placeholders = LeafData(levelCount: 0, definitionLevels: nil, repetitionLevels: nil, values: .nulls(.null, count: 0))
@@ -120,6 +138,15 @@ public struct ParquetFileReader: Sendable {
     }
   }
 
+  /// Whether `readRowGroup(_:columns:rows:)` can select rows of these columns: each must be one
+  /// leaf, not repeated, so that a leaf's levels are its rows.
+  public func canSelectRows(columns: [Int]) -> Bool {
+    columns.allSatisfy { column in
+      column >= 0 && column < schema.columns.count && schema.columns[column].leaves.count == 1
+        && schema.leaves[schema.columns[column].leaves[0]].maxRepetitionLevel == 0
+    }
+  }
+
   /// Every row group, in order.
   public func readAll(columns: [Int]? = nil) throws(ParquetError) -> [RecordBatch] {
     var batches: [RecordBatch] = []
@@ -129,16 +156,16 @@ public struct ParquetFileReader: Sendable {
 
   /// Reads and decodes leaf chunks, spread over the cores when `decodesInParallel` and there is
   /// more than one; each task owns one slot of the result.
-  private func readLeaves(_ leaves: [Int], rowGroup: Int) throws(ParquetError) -> [LeafData] {
+  private func readLeaves(_ leaves: [Int], rowGroup: Int, rows: [Int32]?) throws(ParquetError) -> [LeafData] {
     guard decodesInParallel, leaves.count > 1 else {
       var result: [LeafData] = []
-      for leaf in leaves { result.append(try readLeaf(leaf, rowGroup: rowGroup)) }
+      for leaf in leaves { result.append(try readLeaf(leaf, rowGroup: rowGroup, rows: rows)) }
       return result
     }
     let slots = LeafSlots(count: leaves.count)
     DispatchQueue.concurrentPerform(iterations: leaves.count) { position in
       do throws(ParquetError) {
-        slots.store(.success(try readLeaf(leaves[position], rowGroup: rowGroup)), at: position)
+        slots.store(.success(try readLeaf(leaves[position], rowGroup: rowGroup, rows: rows)), at: position)
       } catch {
         slots.store(.failure(error), at: position)
       }
@@ -146,7 +173,7 @@ public struct ParquetFileReader: Sendable {
     return try slots.collect()
   }
 
-  private func readLeaf(_ leaf: Int, rowGroup: Int) throws(ParquetError) -> LeafData {
+  private func readLeaf(_ leaf: Int, rowGroup: Int, rows: [Int32]?) throws(ParquetError) -> LeafData {
     let description = schema.leaves[leaf]
     let chunk = metadata.rowGroups[rowGroup].columns[leaf]
     let name = description.path.joined(separator: ".")
@@ -164,7 +191,7 @@ public struct ParquetFileReader: Sendable {
     if meta.numValues == 0 {
       // Writers may leave the offsets of an empty chunk at 0 (pyarrow does): nothing to read.
       do {
-        return try ColumnChunkReader(leaf: description, metadata: meta, fileOffset: 0).read([])
+        return try ColumnChunkReader(leaf: description, metadata: meta, fileOffset: 0).read([], selection: rows)
       } catch {
         throw error.at(path: file.path)
       }
@@ -182,7 +209,7 @@ public struct ParquetFileReader: Sendable {
     let bytes = try Self.read(file, offset: start, length: length)
     let reader = ColumnChunkReader(leaf: description, metadata: meta, fileOffset: start)
     do {
-      return try reader.read(bytes)
+      return try reader.read(bytes, selection: rows)
     } catch {
       throw ParquetError(error.code, "row group \(rowGroup), \(error.message)", path: file.path, cause: error.cause)
     }
