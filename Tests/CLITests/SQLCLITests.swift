@@ -49,6 +49,19 @@ import Testing
         == "{\"x,1\":\"a,b\",\"q\":\"say \\\"hi\\\"\",\"z\":null,\"crlf\":\"one\\r\\ntwo\",\"t\":true,\"ts\":\"2024-03-05T07:08:09.012345\",\"big\":1234567890123,\"neg\":-42}\n")
   }
 
+  @Test func tablesAlignClipAndShowNulls() throws {
+    let result = try CLITests.avocet("sql", "SELECT 'héllo' AS a, NULL AS b, 'x\ny' AS c, repeat('ab', 40) AS d")
+    #expect(result.status == 0, "\(result.stderr)")
+    let clipped = String(String(repeating: "ab", count: 40).prefix(47)) + "…"
+    let expected = [
+      "a     | b    | c    | d" + String(repeating: " ", count: 47),
+      "------+------+------+-" + String(repeating: "-", count: 48),
+      "héllo | NULL | x\\ny | " + clipped,
+      "(1 row)",
+    ]
+    #expect(result.stdout == expected.joined(separator: "\n") + "\n")
+  }
+
   @Test func scriptsViewsAndExplainAnalyze() throws {
     let path = try Self.table()
     defer { try? FileManager.default.removeItem(atPath: path) }

@@ -174,7 +174,7 @@ struct DataFileReader {
         throw DeltaError(.incompatibleData, "row group \(group): \(error.message)", path: path)
       }
     }
-    // Phase 1: the filter's columns; the rest stand in as NULLs.
+    // Phase 1: the filter's columns; the rest stand in as NULLs without buffers.
     var filterPositions: [Int] = []
     for index in rowFilter.fields {
       if case .data(let position) = sources[index], !filterPositions.contains(position) { filterPositions.append(position) }
@@ -183,7 +183,9 @@ struct DataFileReader {
     let wanted = Set(rowFilter.fields)
     var probeColumns: [ColumnVector] = []
     for (index, (field, source)) in zip(fields, sources).enumerated() {
-      if wanted.contains(index), case .data(let position) = source, let at = filterPositions.firstIndex(of: position) {
+      if !wanted.contains(index) {
+        probeColumns.append(ColumnVector(type: field.type, count: rows, storage: .none))
+      } else if case .data(let position) = source, let at = filterPositions.firstIndex(of: position) {
         probeColumns.append(try conformer.conform(filterBatch.columns[at], to: field, path: field.name))
       } else {
         probeColumns.append(column(for: source, field, rows: rows))
