@@ -260,8 +260,6 @@ extension AggregateState {
     }
   }
 
-  /// Folds `other`'s groups into this state; `mapping[g]` is this state's group for `other`'s `g`
-  /// (a negative mapping leaves the group out).
   /// Folds `other`'s group `from[i]` into this state's group `to[i]`; `mapping` (other's id to
   /// this one's, -1 for groups not merged) is needed only for the DISTINCT sets.
   mutating func merge(_ other: AggregateState, kind: AggregateKind, from: [Int32], to: [Int32], mapping: [Int32]) {

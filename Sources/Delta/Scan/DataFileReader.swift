@@ -128,14 +128,10 @@ struct DataFileReader {
       var columns: [ColumnVector] = []
       columns.reserveCapacity(fields.count)
       for (field, source) in zip(fields, sources) {
-        switch source {
-        case .partition(let value): columns.append(.constant(value, type: field.type, count: rows))
-        case .data(let position):
+        if case .data(let position) = source {
           columns.append(try conformer.conform(batch.columns[position], to: field, path: field.name))
-        case .missing:
-          columns.append(
-            field.type == .null
-              ? ColumnVector(type: .null, count: rows, storage: .none) : .nulls(field.type, count: rows))
+        } else {
+          columns.append(column(for: source, field, rows: rows))
         }
       }
       var output: RecordBatch
@@ -215,7 +211,7 @@ struct DataFileReader {
     return try batch(columns, rows: kept)
   }
 
-  /// A column that is not read from the file: a partition value, or NULLs.
+  /// A column that is not read from the file: a partition value, or NULLs for a missing one.
   private func column(for source: Source, _ field: Field, rows: Int) -> ColumnVector {
     switch source {
     case .partition(let value): return .constant(value, type: field.type, count: rows)

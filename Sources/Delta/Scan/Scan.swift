@@ -96,10 +96,10 @@ public struct Scan: Sendable {
   /// are skipped; the rows of the others are returned unfiltered. Files may be read on several
   /// threads at once (a `Scan` is immutable); such callers pass `decodeColumnsInParallel: false`
   /// so that each file's columns are decoded on its own thread only.
-  @discardableResult
   ///
   /// With `rowFilter` the batches hold only the rows it keeps, and the columns it does not read
   /// are decoded for those rows only.
+  @discardableResult
   public func read(
     _ file: ScanFile, decodeColumnsInParallel: Bool, rowFilter: RowFilter? = nil,
     visit: (RecordBatch) throws(DeltaError) -> Bool
