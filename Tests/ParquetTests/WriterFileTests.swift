@@ -61,6 +61,24 @@ import Testing
     #expect(group.columns[2].metaData?.numValues == Int64(levels))
   }
 
+  @Test func rowRangesAreWrittenWithoutSlicingTheBatch() throws {
+    let batch = try Self.batch(0..<3000)
+    // Ranges of one batch, including an empty one and one crossing a slice boundary.
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("ranges-\(UUID().uuidString).parquet").path
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    var writer = try ParquetFileWriter(file: try LocalWritableFile(path: path), schema: Self.schema)
+    for rows in [10..<20, 20..<20, 1000..<2999, 5..<6] { try writer.write(batch, rows: rows) }
+    #expect(writer.rowCount == 2010)
+    try writer.close()
+    let reader = try ParquetFileReader(path: path)
+    let written = try (0..<reader.rowGroupCount).map { try reader.readRowGroup($0) }
+    let all = try WriterTesting.rows([batch])
+    #expect(try WriterTesting.rows(written) == Array(all[10..<20] + all[1000..<2999] + all[5..<6]))
+    // A range outside the batch is refused.
+    var other = try ParquetFileWriter(file: MemoryWritableFile(sink: MemorySink()), schema: Self.schema)
+    #expect(throws: ParquetError.self) { try other.write(batch, rows: 2990..<3001) }
+  }
+
   @Test func keyValueMetadataIsMergedSorted() throws {
     let sink = MemorySink()
     var writer = try ParquetFileWriter(file: MemoryWritableFile(sink: sink), schema: Self.schema)

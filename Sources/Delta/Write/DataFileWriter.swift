@@ -3,7 +3,6 @@ import Expr
 import Parquet
 import Storage
 import Dispatch
-import Synchronization
 
 /// Writes a table's rows into Parquet data files: one directory per partition (`col=value/`),
 /// partition columns left out of the files, a new file once one reaches the target size, and an
@@ -26,6 +25,11 @@ final class DataFileWriter {
   let indexedColumns: Set<ColumnPath>
   /// The most files kept open at once (each buffers up to a row group).
   let maxOpenFiles: Int
+  /// The most bytes the open files buffer together: past it, the files written least recently
+  /// write out their row groups early. Input sorted by partition then holds one finished
+  /// partition's last row group at most, and unsorted input over many partitions stays bounded
+  /// at the cost of smaller row groups.
+  let bufferBudget: Int
   private var open: [String: OpenFile] = [:]
   private var useCounter = 0
   private var fileCounter = 0
@@ -34,6 +38,10 @@ final class DataFileWriter {
   /// Every path created, finished or not (for cleanup).
   private var created: [String] = []
   private(set) var rowsWritten: Int64 = 0
+  /// Bytes per row of the last file finished: the first step of the next file is sized by it.
+  private var lastBytesPerRow: Int?
+  /// The most bytes the open files held in memory together between two steps of a write.
+  private(set) var peakBufferedBytes = 0
 
   fileprivate final class OpenFile {
     let relativePath: String
@@ -71,6 +79,7 @@ final class DataFileWriter {
     self.parquetOptions = options
     self.indexedColumns = StatisticsCollector.indexedColumns(schema: dataSchema, configuration: configuration)
     self.maxOpenFiles = max(1, maxOpenFiles)
+    self.bufferBudget = 2 * options.rowGroupSize
   }
 
   /// Writes a batch in the table schema (partition columns included).
@@ -78,7 +87,7 @@ final class DataFileWriter {
     guard batch.rowCount > 0 else { return }
     rowsWritten += Int64(batch.rowCount)
     if partitionColumns.isEmpty {
-      try append(batch, partitionValues: [:])
+      try append(batch, rows: 0..<batch.rowCount, partitionValues: [:])
       return
     }
     let partitionIndices = partitionColumns.compactMap { batch.schema.index(of: $0) }
@@ -114,80 +123,117 @@ final class DataFileWriter {
       currentRows.append(Int32(row))
     }
     flush()
+    // The batch without its partition columns (no copy).
+    let whole: RecordBatch
+    do {
+      whole = try RecordBatch(schema: dataSchema, columns: dataIndices.map { batch.columns[$0] }, rowCount: batch.rowCount)
+    } catch {
+      throw DeltaError(.invalidArgument, "\(error)")
+    }
     for key in order {
-      guard let rows = groups[key] else { continue }
+      guard let rows = groups[key], let first = rows.first, let last = rows.last else { continue }
       var partitionValues: [String: String] = [:]
       for (slot, name) in partitionColumns.enumerated() where slot < key.count {
         if let text = PartitionPath.valueText(key[slot]) { partitionValues[name] = text }
       }
-      let columns =
-        rows.count == batch.rowCount
-        ? dataIndices.map { batch.columns[$0] } : dataIndices.map { batch.columns[$0].gathered(rows) }
+      if Int(last) - Int(first) + 1 == rows.count {
+        // One run of rows (input sorted by partition) is written in place.
+        try append(whole, rows: Int(first)..<Int(last) + 1, partitionValues: partitionValues)
+        continue
+      }
       let data: RecordBatch
       do {
-        data = try RecordBatch(schema: dataSchema, columns: columns, rowCount: rows.count)
+        data = try RecordBatch(
+          schema: dataSchema, columns: dataIndices.map { batch.columns[$0].gathered(rows) }, rowCount: rows.count)
       } catch {
         throw DeltaError(.invalidArgument, "\(error)")
       }
-      try append(data, partitionValues: partitionValues)
+      try append(data, rows: 0..<rows.count, partitionValues: partitionValues)
     }
   }
 
-  private func append(_ data: RecordBatch, partitionValues: [String: String]) throws(DeltaError) {
+  /// Writes rows `rows` of `data` (in the data file schema) into the partition's open file, in
+  /// steps of about an eighth of the target file size so that a file ends close to the target
+  /// (and at a row limit exactly) even when one batch holds several files' worth of rows.
+  private func append(_ data: RecordBatch, rows: Range<Int>, partitionValues: [String: String]) throws(DeltaError) {
     let directory = PartitionPath.directory(columns: partitionColumns, values: partitionValues)
-    var start = 0
-    while start < data.rowCount {
+    var start = rows.lowerBound
+    while start < rows.upperBound {
       useCounter += 1
       let file = try openFile(directory: directory, partitionValues: partitionValues)
       file.lastUse = useCounter
-      // With a row limit, a batch may end one file and start the next.
-      let take = min(data.rowCount - start, maxRowsPerFile.map { $0 - file.rows } ?? Int.max)
-      let part = take == data.rowCount ? data : try Self.slice(data, start, take)
+      var take = min(rows.upperBound - start, stepRows(file))
+      if let maxRowsPerFile { take = min(take, maxRowsPerFile - file.rows) }
+      let part = start..<start + take
       file.rows += take
       start += take
-      if let error = Self.encodeAndCollectStatistics(part, into: file) {
+      if let error = Self.encodeAndCollectStatistics(data, rows: part, into: file) {
         throw DeltaError(.io, "cannot write a data file: \(error)", path: file.fullPath, cause: error)
       }
-      if (file.writer?.bytesWritten ?? 0) >= targetFileSize || file.rows >= (maxRowsPerFile ?? Int.max) {
+      let size = (file.writer?.bytesWritten ?? 0) + (file.writer?.bufferedBytes ?? 0)
+      if size >= targetFileSize || file.rows >= (maxRowsPerFile ?? Int.max) {
         try finish(directory)
+      } else {
+        try limitBufferedBytes(writing: directory)
       }
     }
+  }
+
+  /// Rows to hand a file at once: an eighth of the target size at the bytes per row seen so far
+  /// (in this file, else in the last one finished).
+  private func stepRows(_ file: OpenFile) -> Int {
+    var bytesPerRow = lastBytesPerRow
+    if file.rows > 0 {
+      let size = (file.writer?.bytesWritten ?? 0) + (file.writer?.bufferedBytes ?? 0)
+      bytesPerRow = max(1, size / file.rows)
+    }
+    // Nothing seen yet: a small first step measures the rows.
+    guard let bytesPerRow else { return 4096 }
+    return max(4096, targetFileSize / 8 / bytesPerRow)
   }
 
   /// Adds `part` to the file's statistics and to its Parquet writer at the same time: both read
-  /// every value, the statistics on one core while the encoder's columns share the others (its
-  /// widest column would otherwise leave a core idle while the statistics wait their turn).
-  private static func encodeAndCollectStatistics(_ part: RecordBatch, into file: OpenFile) -> ParquetError? {
-    let target = UncheckedFile(file)
-    let failure = Mutex<ParquetError?>(nil)
-    // Small batches are not worth a second thread.
-    guard part.rowCount >= 4096 else {
-      file.stats.add(part)
-      do { try file.writer?.write(part) } catch { return error }
+  /// every value. The statistics run on a thread of their own and the encoder on this one; the
+  /// encoder then spreads its columns over every core (from inside a `concurrentPerform` it
+  /// would run them one after another, leaving a core idle once the statistics are done).
+  private static func encodeAndCollectStatistics(_ data: RecordBatch, rows: Range<Int>, into file: OpenFile)
+    -> ParquetError?
+  {
+    // Small parts are not worth a second thread.
+    guard rows.count >= 4096 else {
+      file.stats.add(data, rows: rows)
+      do { try file.writer?.write(data, rows: rows) } catch { return error }
       return nil
     }
-    DispatchQueue.concurrentPerform(iterations: 2) { task in
-      // The two tasks touch disjoint parts of the file: its statistics, and its writer.
-      if task == 0 {
-        target.file.stats.add(part)
-      } else {
-        do throws(ParquetError) {
-          try target.file.writer?.write(part)
-        } catch {
-          failure.withLock { $0 = error }
-        }
-      }
-    }
-    return failure.withLock { $0 }
+    let target = UncheckedFile(file)
+    let statistics = DispatchGroup()
+    // The two sides touch disjoint parts of the file: its statistics, and its writer.
+    DispatchQueue.global().async(group: statistics) { target.file.stats.add(data, rows: rows) }
+    var failure: ParquetError?
+    do { try file.writer?.write(data, rows: rows) } catch { failure = error }
+    statistics.wait()
+    return failure
   }
 
-  private static func slice(_ data: RecordBatch, _ start: Int, _ count: Int) throws(DeltaError) -> RecordBatch {
-    let rows = (start..<start + count).map { Int32($0) }
-    do {
-      return try RecordBatch(schema: data.schema, columns: data.columns.map { $0.gathered(rows) }, rowCount: count)
-    } catch {
-      throw DeltaError(.invalidArgument, "\(error)")
+  /// Flushes the row groups of the least recently written files until the open files buffer
+  /// no more than ``bufferBudget`` bytes (or only `current` is left).
+  private func limitBufferedBytes(writing current: String) throws(DeltaError) {
+    var total = 0
+    for file in open.values { total += file.writer?.bufferedBytes ?? 0 }
+    if total > bufferBudget {
+      for (directory, file) in open.sorted(by: { $0.value.lastUse < $1.value.lastUse }) where directory != current {
+        let buffered = file.writer?.bufferedBytes ?? 0
+        guard buffered > 0 else { continue }
+        do {
+          try file.writer?.flushRowGroup()
+        } catch {
+          throw DeltaError(.io, "cannot write a data file: \(error)", path: file.fullPath, cause: error)
+        }
+        total -= buffered
+        if total <= bufferBudget { break }
+      }
     }
+    peakBufferedBytes = max(peakBufferedBytes, total)
   }
 
   private func openFile(directory: String, partitionValues: [String: String]) throws(DeltaError) -> OpenFile {
@@ -237,6 +283,7 @@ final class DataFileWriter {
     guard info.size >= 12 else {
       throw DeltaError(.io, "the data file was not stored whole (\(info.size) bytes on storage)", path: file.fullPath)
     }
+    if file.rows > 0 { lastBytesPerRow = max(1, Int(info.size) / file.rows) }
     finished.append(
       AddFile(
         path: PartitionPath.uriEncoded(file.relativePath), partitionValues: file.partitionValues, size: info.size,

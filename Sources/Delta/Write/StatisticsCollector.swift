@@ -53,10 +53,13 @@ struct StatisticsCollector {
     return Set(count < 0 ? leaves : Array(leaves.prefix(count)))
   }
 
-  mutating func add(_ batch: RecordBatch) {
-    numRecords += Int64(batch.rowCount)
+  mutating func add(_ batch: RecordBatch) { add(batch, rows: 0..<batch.rowCount) }
+
+  /// Adds the rows `rows` of `batch`.
+  mutating func add(_ batch: RecordBatch, rows: Range<Int>) {
+    numRecords += Int64(rows.count)
     for (index, column) in batch.columns.enumerated() where index < root.children.count {
-      root.children[index].update(column, parentNulls: nil)
+      root.children[index].update(column, rows: rows, parentNulls: nil)
     }
   }
 
@@ -106,8 +109,8 @@ struct StatisticsCollector {
       }
     }
 
-    /// `parentNulls`: rows where an enclosing struct is null (those rows are null here too).
-    mutating func update(_ vector: ColumnVector, parentNulls: Bitmap?) {
+    /// Which rows of `vector` hold a value (nil: all of them).
+    private static func validity(_ vector: ColumnVector, parentNulls: Bitmap?) -> Bitmap? {
       var valid = vector.validity
       if case .none = vector.storage { valid = Bitmap(repeating: false, count: vector.count) }
       if let parentNulls {
@@ -115,15 +118,28 @@ struct StatisticsCollector {
         for row in 0..<vector.count { combined.append(parentNulls[row] && (valid.map { $0[row] } ?? true)) }
         valid = combined
       }
+      return valid
+    }
+
+    /// Folds rows `rows` of `vector` in. `parentNulls`: rows where an enclosing struct is null
+    /// (those rows are null here too).
+    mutating func update(_ vector: ColumnVector, rows: Range<Int>, parentNulls: Bitmap?) {
+      // A constant, so that the per-row checks below capture it without exclusivity checks.
+      let valid = Self.validity(vector, parentNulls: parentNulls)
       if case .structure(let columns) = vector.storage {
         for index in children.indices where index < columns.count {
-          children[index].update(columns[index], parentNulls: valid)
+          children[index].update(columns[index], rows: rows, parentNulls: valid)
         }
         return
       }
       guard indexed else { return }
-      let count = vector.count
-      if let valid { nullCount += Int64(count - valid.setCount) }
+      if let valid {
+        if rows.count == valid.count {
+          nullCount += Int64(rows.count - valid.setCount)
+        } else {
+          for row in rows where !valid[row] { nullCount += 1 }
+        }
+      }
       func isValid(_ row: Int) -> Bool { valid.map { $0[row] } ?? true }
       switch type {
       case .int8, .int16, .int32, .int64, .date, .timestamp:
@@ -131,11 +147,23 @@ struct StatisticsCollector {
           var low = minInt
           var high = maxInt
           var any = false
-          for row in 0..<count where isValid(row) {
-            let value = Int64(values[row])
-            if value < low { low = value }
-            if value > high { high = value }
-            any = true
+          values.withUnsafeBufferPointer { values in
+            if let valid {
+              for row in rows where valid[row] {
+                let value = Int64(values[row])
+                low = Swift.min(low, value)
+                high = Swift.max(high, value)
+                any = true
+              }
+            } else if !rows.isEmpty {
+              // No nulls: a branch-free loop the compiler vectorizes.
+              for row in rows {
+                let value = Int64(values[row])
+                low = Swift.min(low, value)
+                high = Swift.max(high, value)
+              }
+              any = true
+            }
           }
           minInt = low
           maxInt = high
@@ -150,7 +178,7 @@ struct StatisticsCollector {
         }
       case .float32, .float64:
         func scan<T: BinaryFloatingPoint>(_ values: [T]) {
-          for row in 0..<count where isValid(row) {
+          for row in rows where isValid(row) {
             let value = Double(values[row])
             if value.isNaN { continue }
             if value < minDouble { minDouble = value }
@@ -165,7 +193,7 @@ struct StatisticsCollector {
         }
       case .decimal:
         guard case .int128(let values) = vector.storage else { return }
-        for row in 0..<count where isValid(row) {
+        for row in rows where isValid(row) {
           minDecimal = Swift.min(minDecimal, values[row])
           maxDecimal = Swift.max(maxDecimal, values[row])
           hasValue = true
@@ -173,13 +201,27 @@ struct StatisticsCollector {
       case .string:
         switch vector.storage {
         case .binary(let offsets, let bytes):
-          scanStrings(count: count, isValid: isValid, bytes: bytes) { row in (Int(offsets[row]), Int(offsets[row + 1])) }
+          if let valid {
+            scanStrings(rows.lazy.filter { valid[$0] }, offsets: offsets, bytes: bytes)
+          } else {
+            scanStrings(rows, offsets: offsets, bytes: bytes)
+          }
         case .dictionary(let indices, let dictionary):
           guard case .binary(let offsets, let bytes) = dictionary.storage else { return }
-          scanStrings(count: count, isValid: isValid, bytes: bytes) { row in
-            let index = Int(indices[row])
-            return (Int(offsets[index]), Int(offsets[index + 1]))
+          let entries = offsets.count - 1
+          guard entries <= 2 * rows.count else {
+            // A dictionary much larger than the rows: compare the rows' entries.
+            let used = rows.lazy.filter { valid?[$0] ?? true }.map { Int(indices[$0]) }
+            scanStrings(used.filter { $0 >= 0 && $0 < entries }, offsets: offsets, bytes: bytes)
+            return
           }
+          // Each entry a valid row uses is compared once.
+          var used = [Bool](repeating: false, count: max(0, entries))
+          for row in rows where valid?[row] ?? true {
+            let entry = Int(indices[row])
+            if entry >= 0 && entry < entries { used[entry] = true }
+          }
+          scanStrings(used.indices.lazy.filter { used[$0] }, offsets: offsets, bytes: bytes)
         default: break
         }
       default:
@@ -187,51 +229,51 @@ struct StatisticsCollector {
       }
     }
 
-    /// Folds the smallest and largest of the valid rows' byte ranges of `bytes` into the bounds.
-    private mutating func scanStrings(
-      count: Int, isValid: (Int) -> Bool, bytes: [UInt8], range: (Int) -> (start: Int, end: Int)
-    ) {
-      bytes.withUnsafeBufferPointer { buffer in
-        // The batch's extremes as ranges first; only they are copied out. Each value's first
-        // eight bytes as a big-endian number decide most comparisons without a call to memcmp:
-        // a smaller key is a smaller string, and equal keys compare in full.
-        var low: Range<Int>?
-        var high: Range<Int>?
-        var lowKey: UInt64 = 0
-        var highKey: UInt64 = 0
-        for row in 0..<count where isValid(row) {
-          let (start, end) = range(row)
-          let value = start..<end
-          let key = Self.prefixKey(buffer, value)
-          guard let currentLow = low, let currentHigh = high else {
-            (low, high, lowKey, highKey) = (value, value, key, key)
-            continue
+    /// Folds the smallest and largest of the strings `bytes[offsets[p]..<offsets[p + 1]]` at
+    /// `positions` into the bounds.
+    private mutating func scanStrings(_ positions: some Sequence<Int>, offsets: [Int32], bytes: [UInt8]) {
+      offsets.withUnsafeBufferPointer { offsets in
+        bytes.withUnsafeBufferPointer { buffer in
+          // The batch's extremes as ranges first; only they are copied out. Each value's first
+          // eight bytes as a big-endian number decide most comparisons without a call to memcmp:
+          // a smaller key is a smaller string, and equal keys compare in full.
+          var low: Range<Int>?
+          var high: Range<Int>?
+          var lowKey: UInt64 = 0
+          var highKey: UInt64 = 0
+          for position in positions {
+            let value = Int(offsets[position])..<Int(offsets[position + 1])
+            let key = Self.prefixKey(buffer, value)
+            guard let currentLow = low, let currentHigh = high else {
+              (low, high, lowKey, highKey) = (value, value, key, key)
+              continue
+            }
+            if key < lowKey || (key == lowKey && Self.precedes(buffer, value, buffer, currentLow)) {
+              low = value
+              lowKey = key
+            }
+            if key > highKey || (key == highKey && Self.precedes(buffer, currentHigh, buffer, value)) {
+              high = value
+              highKey = key
+            }
           }
-          if key < lowKey || (key == lowKey && Self.precedes(buffer, value, buffer, currentLow)) {
-            low = value
-            lowKey = key
+          guard let low, let high else { return }
+          if let current = minBytes {
+            current.withUnsafeBufferPointer { old in
+              if Self.precedes(buffer, low, old, 0..<old.count) { minBytes = Array(buffer[low]) }
+            }
+          } else {
+            minBytes = Array(buffer[low])
           }
-          if key > highKey || (key == highKey && Self.precedes(buffer, currentHigh, buffer, value)) {
-            high = value
-            highKey = key
+          if let current = maxBytes {
+            current.withUnsafeBufferPointer { old in
+              if Self.precedes(old, 0..<old.count, buffer, high) { maxBytes = Array(buffer[high]) }
+            }
+          } else {
+            maxBytes = Array(buffer[high])
           }
+          hasValue = true
         }
-        guard let low, let high else { return }
-        if let current = minBytes {
-          current.withUnsafeBufferPointer { old in
-            if Self.precedes(buffer, low, old, 0..<old.count) { minBytes = Array(buffer[low]) }
-          }
-        } else {
-          minBytes = Array(buffer[low])
-        }
-        if let current = maxBytes {
-          current.withUnsafeBufferPointer { old in
-            if Self.precedes(old, 0..<old.count, buffer, high) { maxBytes = Array(buffer[high]) }
-          }
-        } else {
-          maxBytes = Array(buffer[high])
-        }
-        hasValue = true
       }
     }
 

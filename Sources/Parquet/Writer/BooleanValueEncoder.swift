@@ -15,6 +15,8 @@ struct BooleanValueEncoder: LeafValueEncoder {
     self.settings = settings
   }
 
+  mutating func unload() { slice = [] }
+
   mutating func load(_ shredded: ShreddedLeaf) throws(ParquetError) {
     switch shredded.leaf.storage {
     case .boolean(let bitmap):

@@ -44,6 +44,14 @@ struct ByteArrayValueEncoder: LeafValueEncoder {
     usesDictionary = settings.dictionary
   }
 
+  mutating func unload() {
+    offsets = []
+    bytes = []
+    positions = []
+    contiguousBase = nil
+    mapsSourceDictionary = false
+  }
+
   mutating func load(_ shredded: ShreddedLeaf) throws(ParquetError) {
     mapsSourceDictionary = false
     contiguousBase = nil

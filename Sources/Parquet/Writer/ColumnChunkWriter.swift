@@ -8,6 +8,9 @@ protocol LeafValueEncoder {
   mutating func load(_ shredded: ShreddedLeaf) throws(ParquetError)
   /// Adds loaded values `range` to the open page (PLAIN values straight into `page`).
   mutating func appendToPage(_ range: Range<Int>, page: PageBuffer) throws(ParquetError)
+  /// Lets go of the loaded slice once its values are in pages: a file that waits between
+  /// batches must not keep the last batch's buffers alive.
+  mutating func unload()
   /// The open page's encoded value bytes not yet in the page buffer, estimated.
   var pageByteEstimate: Int { get }
   /// The bytes the dictionary holds.
@@ -52,7 +55,7 @@ final class LeafChunkWriter<Values: LeafValueEncoder> {
   private var pageNulls = 0
 
   // The chunk in progress.
-  private var dataPages: [UInt8] = []
+  private var dataPages = ChunkedBytes()
   private var chunkLevels: Int64 = 0
   private var chunkNulls = 0
   private var uncompressedSize: Int64 = 0
@@ -89,6 +92,7 @@ final class LeafChunkWriter<Values: LeafValueEncoder> {
 
   func append(_ shredded: ShreddedLeaf) throws(ParquetError) {
     try values.load(shredded)
+    defer { values.unload() }
     let levelCount = shredded.levelCount
     let maxDefinition = plan.maxDefinitionLevel
     let hasDefinition = maxDefinition > 0
@@ -164,7 +168,7 @@ final class LeafChunkWriter<Values: LeafValueEncoder> {
       encodings.insert(Encoding.plain.rawValue)
     }
     let dataOffset = Int64(file.position)
-    try ParquetFileWriter.write(dataPages, to: &file)
+    try dataPages.forEachPiece { (piece) throws(ParquetError) in try ParquetFileWriter.write(piece, to: &file) }
     let dataPageType: PageType = settings.pageVersion == .v1 ? .dataPage : .dataPageV2
     for (encoding, count) in pageEncodings.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
       encodingStats.append(PageEncodingStats(pageType: dataPageType, encoding: encoding, count: count))
@@ -177,7 +181,7 @@ final class LeafChunkWriter<Values: LeafValueEncoder> {
       totalCompressedSize: compressedSize, dataPageOffset: dataOffset, dictionaryPageOffset: dictionaryOffset,
       statistics: settings.statistics ? values.statistics(nullCount: chunkNulls) : nil, encodingStats: encodingStats)
 
-    dataPages.removeAll(keepingCapacity: true)
+    dataPages.removeAll()
     chunkLevels = 0
     chunkNulls = 0
     uncompressedSize = 0
@@ -242,8 +246,7 @@ final class LeafChunkWriter<Values: LeafValueEncoder> {
       uncompressedSize += Int64(uncompressed)
     }
     let headerBytes = header.compactEncoded()
-    dataPages.append(contentsOf: headerBytes)
-    dataPages.append(contentsOf: stored)
+    dataPages.append(headerBytes, stored)
     pageEncodings[encoding, default: 0] += 1
     uncompressedSize += Int64(headerBytes.count)
     compressedSize += Int64(headerBytes.count + stored.count)

@@ -23,6 +23,11 @@ struct FixedWidthValueEncoder<T: FixedWidthPhysical>: LeafValueEncoder {
     usesDictionary = settings.dictionary
   }
 
+  mutating func unload() {
+    slice = []
+    sliceStart = 0
+  }
+
   mutating func load(_ shredded: ShreddedLeaf) throws(ParquetError) {
     if let range = shredded.contiguousValues, let values = T.direct(shredded.leaf.storage),
       range.upperBound <= values.count

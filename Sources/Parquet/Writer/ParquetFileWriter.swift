@@ -79,15 +79,26 @@ public struct ParquetFileWriter: ~Copyable {
   /// Bytes written to the file so far (row groups already flushed).
   public var bytesWritten: Int { file.position }
 
+  /// Bytes held in memory for the row group in progress (encoded pages and dictionaries).
+  public var bufferedBytes: Int { bufferedByteCount }
+
   /// Adds a batch's rows. The batch's schema must have this writer's column names and types
   /// (nullability and metadata may differ; a null in a non-nullable column is an error).
   public mutating func write(_ batch: RecordBatch) throws(ParquetError) {
+    try write(batch, rows: 0..<batch.rowCount)
+  }
+
+  /// Adds the rows `rows` of `batch` (a part of a batch, without copying it out).
+  public mutating func write(_ batch: RecordBatch, rows: Range<Int>) throws(ParquetError) {
     guard isOpen else { throw ParquetError(.invalidArgument, "the writer is closed", path: file.path) }
+    guard rows.lowerBound >= 0, rows.upperBound <= batch.rowCount else {
+      throw ParquetError(.invalidArgument, "rows \(rows) lie outside the batch's \(batch.rowCount)", path: file.path)
+    }
     do {
       try checkSchema(batch.schema)
-      var row = 0
-      while row < batch.rowCount {
-        let take = Swift.min(batch.rowCount - row, sliceRows, options.rowGroupRowLimit - bufferedRows)
+      var row = rows.lowerBound
+      while row < rows.upperBound {
+        let take = Swift.min(rows.upperBound - row, sliceRows, options.rowGroupRowLimit - bufferedRows)
         try appendSlice(batch, rows: row..<(row + take))
         bufferedRows += take
         row += take

@@ -31,5 +31,7 @@ struct SliceWork: @unchecked Sendable {
     let plan = column.plan
     try scratch.slots[index].shred(batch.columns[plan.fieldIndex], plan: plan, rows: rows)
     try column.append(scratch.slots[index])
+    // The slot's vector is a view of the batch: drop it so the batch can be freed.
+    scratch.slots[index].leaf = ColumnVector(type: .null, count: 0, storage: .none)
   }
 }
