@@ -39,6 +39,37 @@ import Testing
     }
   }
 
+  /// A dictionary-encoded column: only entries that valid rows use count, whether the
+  /// dictionary is small (entries marked, then scanned once) or large (rows compared).
+  @Test func dictionaryColumnsCountOnlyUsedEntries() throws {
+    func bounds(entries: [String], indices: [Int32], valid: [Bool], rows: Range<Int>) throws -> (String, String, Int) {
+      let dictionary = WriteFixtures.string(entries)
+      let column = ColumnVector(
+        type: .string, count: indices.count, validity: WriteFixtures.validity(valid),
+        storage: .dictionary(indices: indices, dictionary: dictionary))
+      var collector = StatisticsCollector(schema: Schema([Field("s", .string)]), indexed: { _ in true })
+      collector.add(try RecordBatch(schema: Schema([Field("s", .string)]), columns: [column], rowCount: indices.count), rows: rows)
+      let json = try #require(try JSONSerialization.jsonObject(with: Data(collector.json().utf8)) as? [String: Any])
+      let minimum = try #require((json["minValues"] as? [String: Any])?["s"] as? String)
+      let maximum = try #require((json["maxValues"] as? [String: Any])?["s"] as? String)
+      let nulls = try #require((json["nullCount"] as? [String: Any])?["s"] as? Int)
+      return (minimum, maximum, nulls)
+    }
+    // "a" and "z" are in the dictionary but only under a null row or outside the rows.
+    let small = try bounds(
+      entries: ["z", "m", "a", "q"], indices: [2, 1, 3, 1, 0], valid: [false, true, true, true, true], rows: 0..<4)
+    #expect(small == ("m", "q", 1))
+    // A dictionary larger than twice the rows takes the row-by-row path.
+    let large = try bounds(
+      entries: (0..<100).map { String(format: "k%03d", $0) }, indices: [7, 99, 42, 0], valid: [true, true, true, false],
+      rows: 0..<4)
+    #expect(large == ("k007", "k099", 1))
+    let middle = try bounds(
+      entries: (0..<100).map { String(format: "k%03d", $0) }, indices: [7, 99, 42, 0], valid: [true, true, true, true],
+      rows: 2..<4)
+    #expect(middle == ("k000", "k042", 0))
+  }
+
   @Test func prefixesAndZeroBytes() throws {
     #expect(try Self.bounds([["ab", "ab\u{0}", "a", "ab\u{0}\u{0}"]]) == ("a", "ab\u{0}\u{0}"))
     #expect(try Self.bounds([["abcdefgh1", "abcdefgh", "abcdefgh0"], ["abcdefg"]]) == ("abcdefg", "abcdefgh1"))
