@@ -79,6 +79,34 @@ import Testing
     #expect(throws: ParquetError.self) { try other.write(batch, rows: 2990..<3001) }
   }
 
+  /// An open writer must not keep the buffers of a batch it has encoded: a partition file that
+  /// waits for its next rows would otherwise pin a whole input batch in memory.
+  @Test func encodedBatchesAreNotRetained() throws {
+    let schema = Schema([Field("id", .int64), Field("s", .string)])
+    var ids = (0..<5000).map { Int64($0) }
+    var bytes = [UInt8](repeating: UInt8(ascii: "x"), count: 5000 * 3)
+    var writer = try ParquetFileWriter(file: MemoryWritableFile(sink: MemorySink()), schema: schema)
+    do {
+      let batch = try RecordBatch(
+        schema: schema,
+        columns: [
+          ColumnVector(type: .int64, count: 5000, storage: .int64(ids)),
+          ColumnVector(type: .string, count: 5000, storage: .binary(offsets: (0...5000).map { Int32($0 * 3) }, bytes: bytes)),
+        ], rowCount: 5000)
+      try writer.write(batch, rows: 0..<5000)
+    }
+    // Still open, row group buffered: writing to our arrays must not copy them, which it would
+    // if the writer still shared their storage.
+    let idsBefore = ids.withUnsafeBufferPointer { $0.baseAddress }
+    let bytesBefore = bytes.withUnsafeBufferPointer { $0.baseAddress }
+    ids[0] = -1
+    bytes[0] = 0
+    #expect(ids.withUnsafeBufferPointer { $0.baseAddress } == idsBefore)
+    #expect(bytes.withUnsafeBufferPointer { $0.baseAddress } == bytesBefore)
+    #expect(writer.rowCount == 5000 && writer.bufferedBytes > 0)
+    try writer.close()
+  }
+
   @Test func keyValueMetadataIsMergedSorted() throws {
     let sink = MemorySink()
     var writer = try ParquetFileWriter(file: MemoryWritableFile(sink: sink), schema: Self.schema)

@@ -51,6 +51,8 @@ final class DataFileWriter {
     var stats: StatisticsCollector
     var lastUse = 0
     var rows = 0
+    /// The file's size so far: row groups written plus the one buffered.
+    var size: Int { (writer?.bytesWritten ?? 0) + (writer?.bufferedBytes ?? 0) }
     init(relativePath: String, fullPath: String, partitionValues: [String: String], writer: consuming ParquetFileWriter, stats: StatisticsCollector) {
       self.relativePath = relativePath
       self.fullPath = fullPath
@@ -170,8 +172,7 @@ final class DataFileWriter {
       if let error = Self.encodeAndCollectStatistics(data, rows: part, into: file) {
         throw DeltaError(.io, "cannot write a data file: \(error)", path: file.fullPath, cause: error)
       }
-      let size = (file.writer?.bytesWritten ?? 0) + (file.writer?.bufferedBytes ?? 0)
-      if size >= targetFileSize || file.rows >= (maxRowsPerFile ?? Int.max) {
+      if file.size >= targetFileSize || file.rows >= (maxRowsPerFile ?? Int.max) {
         try finish(directory)
       } else {
         try limitBufferedBytes(writing: directory)
@@ -183,10 +184,7 @@ final class DataFileWriter {
   /// (in this file, else in the last one finished).
   private func stepRows(_ file: OpenFile) -> Int {
     var bytesPerRow = lastBytesPerRow
-    if file.rows > 0 {
-      let size = (file.writer?.bytesWritten ?? 0) + (file.writer?.bufferedBytes ?? 0)
-      bytesPerRow = max(1, size / file.rows)
-    }
+    if file.rows > 0 { bytesPerRow = max(1, file.size / file.rows) }
     // Nothing seen yet: a small first step measures the rows.
     guard let bytesPerRow else { return 4096 }
     return max(4096, targetFileSize / 8 / bytesPerRow)

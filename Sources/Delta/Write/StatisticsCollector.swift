@@ -109,13 +109,13 @@ struct StatisticsCollector {
       }
     }
 
-    /// Which rows of `vector` hold a value (nil: all of them).
-    private static func validity(_ vector: ColumnVector, parentNulls: Bitmap?) -> Bitmap? {
+    /// Which of `rows` of `vector` hold a value (nil: all of them); rows outside are not set.
+    private static func validity(_ vector: ColumnVector, rows: Range<Int>, parentNulls: Bitmap?) -> Bitmap? {
       var valid = vector.validity
       if case .none = vector.storage { valid = Bitmap(repeating: false, count: vector.count) }
       if let parentNulls {
-        var combined = Bitmap()
-        for row in 0..<vector.count { combined.append(parentNulls[row] && (valid.map { $0[row] } ?? true)) }
+        var combined = Bitmap(repeating: false, count: vector.count)
+        for row in rows { combined[row] = parentNulls[row] && (valid.map { $0[row] } ?? true) }
         valid = combined
       }
       return valid
@@ -125,7 +125,7 @@ struct StatisticsCollector {
     /// (those rows are null here too).
     mutating func update(_ vector: ColumnVector, rows: Range<Int>, parentNulls: Bitmap?) {
       // A constant, so that the per-row checks below capture it without exclusivity checks.
-      let valid = Self.validity(vector, parentNulls: parentNulls)
+      let valid = Self.validity(vector, rows: rows, parentNulls: parentNulls)
       if case .structure(let columns) = vector.storage {
         for index in children.indices where index < columns.count {
           children[index].update(columns[index], rows: rows, parentNulls: valid)

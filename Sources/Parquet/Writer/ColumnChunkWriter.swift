@@ -55,7 +55,7 @@ final class LeafChunkWriter<Values: LeafValueEncoder> {
   private var pageNulls = 0
 
   // The chunk in progress.
-  private var dataPages = ChunkedBytes()
+  private var dataPages = BufferedPages()
   private var chunkLevels: Int64 = 0
   private var chunkNulls = 0
   private var uncompressedSize: Int64 = 0
@@ -168,7 +168,7 @@ final class LeafChunkWriter<Values: LeafValueEncoder> {
       encodings.insert(Encoding.plain.rawValue)
     }
     let dataOffset = Int64(file.position)
-    try dataPages.forEachPiece { (piece) throws(ParquetError) in try ParquetFileWriter.write(piece, to: &file) }
+    try dataPages.forEach { (page) throws(ParquetError) in try ParquetFileWriter.write(page, to: &file) }
     let dataPageType: PageType = settings.pageVersion == .v1 ? .dataPage : .dataPageV2
     for (encoding, count) in pageEncodings.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
       encodingStats.append(PageEncodingStats(pageType: dataPageType, encoding: encoding, count: count))
@@ -246,7 +246,7 @@ final class LeafChunkWriter<Values: LeafValueEncoder> {
       uncompressedSize += Int64(uncompressed)
     }
     let headerBytes = header.compactEncoded()
-    dataPages.append(headerBytes, stored)
+    dataPages.append(header: headerBytes, body: stored)
     pageEncodings[encoding, default: 0] += 1
     uncompressedSize += Int64(headerBytes.count)
     compressedSize += Int64(headerBytes.count + stored.count)
